@@ -1,0 +1,1 @@
+"""Component resources bundling Bedrock inference resources with tags and IAM access."""

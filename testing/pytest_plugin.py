@@ -1,0 +1,1 @@
+"""pytest plugin: a session-wide local Bedrock emulator (fixtures are added by the emulator work)."""
