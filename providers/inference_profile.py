@@ -1,0 +1,349 @@
+"""Amazon Bedrock application inference profile: a tracked, taggable copy of a model or system profile.
+
+Reads top to bottom: inputs → provider (check, diff, create, read, update, delete) → finders →
+the ``ApplicationInferenceProfile`` resource. The service has no update API: only tags change in
+place; name, description, model source and region replace the profile.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional, TypedDict
+
+import boto3
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from .base import AUTONAME, BedrockProvider, client_token, ignore_not_found, same, same_or_absent
+from .errors import ConflictError, InvalidRequestError, NotFoundError, aws_call
+from .validation import InputChecker, StringRule, api_rule, is_unknown
+
+INPUTS = ("name", "description", "model_source", "tags", "region", "adopt_existing", AUTONAME)
+OUTPUTS = ("arn", "models", "status", "type", "created_at", "updated_at", "tags_all")
+
+NAME_RULE = api_rule("CreateInferenceProfile", "inferenceProfileName").meaning_is(
+    "letters and digits, each optionally followed by one space, _ or -"
+)
+DESCRIPTION_RULE = api_rule("CreateInferenceProfile", "description").meaning_is(
+    "letters, digits, : and ., each optionally followed by one space, _ or -"
+)
+COPY_FROM_ARN_RULE = api_rule("CreateInferenceProfile", "modelSource.copyFrom")
+COPY_FROM_ID_RULE = StringRule(1, 2048, r"[a-z0-9-]{1,63}[.][a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})*([:][a-z0-9-]{1,63}){0,2}")
+
+GEOGRAPHIC_PREFIXES = frozenset({"us", "eu", "apac", "jp", "au", "ca", "global", "us-gov"})
+"""First segment of a system-defined (cross-region) inference profile ID, e.g. ``us.``."""
+
+_ARN = re.compile(r"arn:(?P<partition>[^:]+):bedrock:(?P<region>[^:]*):(?P<account>[^:]*):(?P<kind>[^/]+)/(?P<id>.+)")
+
+
+class ApplicationInferenceProfileProvider(BedrockProvider):
+    """Dynamic provider for ``pulumi-python:dynamic/bedrock:ApplicationInferenceProfile`` (public API: keep the path)."""
+
+    kind = "Bedrock application inference profile"
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        checker = InputChecker({k: v for k, v in news.items() if not (k in OUTPUTS and v is None)})
+        checker.reject_unknown_fields(INPUTS)
+        self.check_region(checker)
+        checker.string("description", DESCRIPTION_RULE)
+        self._check_model_source(checker)
+        self.check_tags(checker)
+        checker.boolean("adopt_existing")
+        identity = {
+            "description": checker.inputs.get("description"),
+            "copy_from": _source_id(checker.inputs.get("model_source")),
+            "region": checker.inputs.get("region"),
+        }
+        self.check_name(checker, "name", NAME_RULE, identity)
+        return CheckResult(checker.inputs, checker.failures)
+
+    def _check_model_source(self, checker: InputChecker) -> None:
+        source = checker.inputs.get("model_source")
+        if source is None:
+            checker.fail("model_source", 'is required: {"copy_from": <foundation model or system inference profile, ID or ARN>}')
+            return
+        if is_unknown(source):
+            return
+        if not isinstance(source, Mapping) or set(source) - {"copy_from"}:
+            checker.fail("model_source", 'must be an object with exactly one key, copy_from')
+            return
+        copy_from = source.get("copy_from")
+        if copy_from is None:
+            checker.fail("model_source.copy_from", "is required")
+            return
+        if is_unknown(copy_from):
+            return
+        if not isinstance(copy_from, str):
+            checker.fail("model_source.copy_from", f"must be a string, got {type(copy_from).__name__}")
+            return
+        if copy_from.startswith("arn:"):
+            problem = COPY_FROM_ARN_RULE.problem(copy_from)
+            if problem:
+                checker.fail(
+                    "model_source.copy_from",
+                    f"must be a foundation-model ARN or a system-defined inference-profile ARN: it {problem}",
+                )
+                return
+            region = checker.inputs.get("region")
+            arn_region = _ARN.fullmatch(copy_from).group("region")  # type: ignore[union-attr]
+            if isinstance(region, str) and arn_region and arn_region != region:
+                checker.fail("model_source.copy_from", f"is in region {arn_region}, but the profile is created in {region}")
+        elif COPY_FROM_ID_RULE.problem(copy_from):
+            checker.fail(
+                "model_source.copy_from",
+                "must be a foundation model ID (anthropic.claude-3-5-sonnet-20241022-v2:0), a system inference "
+                f"profile ID (us.anthropic.claude-3-5-sonnet-20241022-v2:0) or the ARN of either (got {copy_from!r})",
+            )
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return self.diff_fields(
+            olds,
+            news,
+            replace={"name": same, "description": same_or_absent, "model_source": same_source, "region": same},
+            update={},
+            name_field="name",
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        region, name = props["region"], props["name"]
+        client = self.client(region)
+        copy_from = self._resolve_copy_from(client, region, props["model_source"]["copy_from"], name)
+        tags_all = self.tags_all(props)
+        request: dict[str, Any] = {"inferenceProfileName": name, "modelSource": {"copyFrom": copy_from}}
+        if props.get("description"):
+            request["description"] = props["description"]
+        if tags_all:
+            request["tags"] = [{"key": k, "value": v} for k, v in sorted(tags_all.items())]
+        token = client_token("inference-profile", region, name, request)
+        try:
+            with aws_call("creating", self.label(name)):
+                arn = client.create_inference_profile(**request, clientRequestToken=token)["inferenceProfileArn"]
+        except ConflictError as error:
+            if not props.get("adopt_existing"):
+                raise ConflictError(
+                    error.action, error.resource, error.code,
+                    f"{error.aws_message} (set adopt_existing=True to manage the existing profile with this stack)",
+                ) from error
+            arn = self._adopt(client, name, copy_from, props.get("description"), tags_all)
+        profile = find_profile(client, arn, self.label(name))
+        return CreateResult(arn, self._outputs(profile, region, copy_from, tags_all, props.get("tags")))
+
+    def _resolve_copy_from(self, client: Any, region: str, copy_from: str, name: str) -> str:
+        """An ID becomes its ARN in ``region``: a system profile ID through the service, a model ID locally."""
+        if copy_from.startswith("arn:"):
+            return copy_from
+        if copy_from.split(".", 1)[0] in GEOGRAPHIC_PREFIXES:
+            try:
+                return find_profile(client, copy_from, f'system inference profile "{copy_from}"')["inferenceProfileArn"]
+            except NotFoundError as error:
+                raise InvalidRequestError(
+                    "creating", self.label(name), error.code,
+                    f"model_source.copy_from {copy_from!r} is not a system-defined inference profile in {region}: {error.aws_message}",
+                ) from error
+        partition = boto3.session.Session().get_partition_for_region(region)
+        return f"arn:{partition}:bedrock:{region}::foundation-model/{copy_from}"
+
+    def _adopt(self, client: Any, name: str, copy_from: str, description: str | None, tags_all: dict[str, str]) -> str:
+        profile = find_profile_by_name(client, name, self.label(name))
+        mismatches = []
+        recovered = recover_copy_from(profile.get("models", []), copy_from)
+        if not same_source({"copy_from": recovered}, {"copy_from": copy_from}):
+            mismatches.append(f"model_source.copy_from is {recovered}, not {copy_from}")
+        if (profile.get("description") or None) != (description or None):
+            mismatches.append(f"description is {profile.get('description')!r}, not {description!r}")
+        if mismatches:
+            raise InvalidRequestError(
+                "adopting", self.label(name), "AdoptionMismatch",
+                "the existing profile differs in what cannot change in place: " + "; ".join(mismatches)
+                + ". Change the inputs to match it, or delete it and let the stack create a new one",
+            )
+        arn = profile["inferenceProfileArn"]
+        self.sync_tags(client, arn, name, self.read_tags(client, arn, name), tags_all)
+        return arn
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        region = props.get("region") or _ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
+        client = self.client(region)
+        label = self.label(props.get("name") or id_)
+        profile = ignore_not_found(lambda: find_profile(client, id_, label))
+        if profile is None:
+            return ReadResult("", {})
+        tags_all = ignore_not_found(lambda: self.read_tags(client, id_, profile["inferenceProfileName"]))
+        if tags_all is None:
+            return ReadResult("", {})
+        previous = (props.get("model_source") or {}).get("copy_from")
+        copy_from = recover_copy_from(profile.get("models", []), previous) or self._system_profile_with(
+            client, profile.get("models", []), label
+        )
+        return ReadResult(id_, self._outputs(profile, region, copy_from, tags_all, props.get("tags")))
+
+    def _system_profile_with(self, client: Any, models: list[Mapping[str, str]], label: str) -> str | None:
+        wanted = sorted(m["modelArn"] for m in models)
+        with aws_call("finding the source of", label):
+            for page in client.get_paginator("list_inference_profiles").paginate(typeEquals="SYSTEM_DEFINED"):
+                for summary in page.get("inferenceProfileSummaries", []):
+                    if sorted(m["modelArn"] for m in summary.get("models", [])) == wanted:
+                        return summary["inferenceProfileArn"]
+        return None
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        client = self.client(olds["region"])
+        wanted = self.tags_all(news)
+        self.sync_tags(client, id_, olds["name"], olds.get("tags_all") or {}, wanted)
+        outputs = {k: v for k, v in olds.items() if k != "__provider"}
+        outputs.update(self.tag_outputs(wanted, news.get("tags")))
+        return UpdateResult(outputs)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        client = self.client(props["region"])
+        with aws_call("deleting", self.label(props.get("name") or id_)):
+            ignore_not_found(lambda: client.delete_inference_profile(inferenceProfileIdentifier=id_))
+
+    def _outputs(
+        self, profile: Mapping[str, Any], region: str, copy_from: str | None, tags_all: Mapping[str, str], own: Any
+    ) -> dict[str, Any]:
+        return {
+            "arn": profile["inferenceProfileArn"],
+            "name": profile["inferenceProfileName"],
+            "description": profile.get("description"),
+            "model_source": {"copy_from": copy_from},
+            "models": [{"model_arn": m["modelArn"]} for m in profile.get("models", [])],
+            "status": profile.get("status"),
+            "type": profile.get("type"),
+            "created_at": _timestamp(profile.get("createdAt")),
+            "updated_at": _timestamp(profile.get("updatedAt")),
+            "region": region,
+            **self.tag_outputs(tags_all, own),
+        }
+
+
+# finders
+
+
+def find_profile(client: Any, identifier: str, label: str) -> dict[str, Any]:
+    """GetInferenceProfile by ID or ARN; ResourceNotFoundException becomes NotFoundError."""
+    with aws_call("reading", label):
+        return client.get_inference_profile(inferenceProfileIdentifier=identifier)
+
+
+def find_profile_by_name(client: Any, name: str, label: str) -> dict[str, Any]:
+    with aws_call("finding", label):
+        for page in client.get_paginator("list_inference_profiles").paginate(typeEquals="APPLICATION"):
+            for summary in page.get("inferenceProfileSummaries", []):
+                if summary.get("inferenceProfileName") == name:
+                    return summary
+    raise NotFoundError("finding", label, "ResourceNotFoundException", "no application inference profile has this name")
+
+
+def recover_copy_from(models: list[Mapping[str, str]], previous: str | None) -> str | None:
+    """The model source, which GetInferenceProfile does not return, recovered from ``models``.
+
+    The previous value is kept when it is consistent with the models (so an ID stays an ID and a
+    system profile stays that profile); one model is that foundation model; several models mean a
+    system-defined profile, which the caller looks up.
+    """
+    model_ids = {m["modelArn"].rsplit("/", 1)[-1] for m in models}
+    if previous and not is_unknown(previous):
+        base = _source_id({"copy_from": previous})
+        if base.split(".", 1)[0] in GEOGRAPHIC_PREFIXES:
+            if len(models) >= 1 and model_ids == {base.split(".", 1)[1]}:
+                return previous
+        elif len(models) == 1 and model_ids == {base}:
+            return previous
+    if len(models) == 1:
+        return models[0]["modelArn"]
+    return None
+
+
+def same_source(old: Any, new: Any) -> bool:
+    """Model sources are equal when they name the same model or profile ID (ID and ARN forms alike)."""
+    old_region = _ARN.fullmatch((old or {}).get("copy_from") or "")
+    new_region = _ARN.fullmatch((new or {}).get("copy_from") or "")
+    if old_region and new_region and old_region.group("region") != new_region.group("region"):
+        return False
+    return _source_id(old) == _source_id(new)
+
+
+def _source_id(source: Any) -> Any:
+    if not isinstance(source, Mapping):
+        return source
+    copy_from = source.get("copy_from")
+    if not isinstance(copy_from, str):
+        return copy_from
+    match = _ARN.fullmatch(copy_from)
+    return match.group("id") if match else copy_from
+
+
+def _timestamp(value: Any) -> str | None:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+# the resource
+
+
+class ModelSourceArgs(TypedDict):
+    copy_from: pulumi.Input[str]
+    """Foundation model or system-defined inference profile to copy: an ID such as
+    ``anthropic.claude-3-5-sonnet-20241022-v2:0`` or ``us.anthropic.claude-3-5-sonnet-20241022-v2:0``
+    (resolved to its ARN in the profile's region), or the ARN of either. Changing it replaces the profile."""
+
+
+@dataclass
+class ApplicationInferenceProfileArgs:
+    """Arguments of :class:`ApplicationInferenceProfile`, named as pulumi-aws ``aws.bedrock.InferenceProfile``."""
+
+    model_source: pulumi.Input[ModelSourceArgs]
+    """Required. ``{"copy_from": ...}``: the model or system profile the profile routes to. Replaces on change."""
+    name: Optional[pulumi.Input[str]] = None
+    """1–64 characters: letters and digits, each optionally followed by one space, ``_`` or ``-``.
+    Default: the Pulumi resource name plus an 8-character suffix. Replaces on change; an explicit
+    name that stays the same makes the replacement delete-before-create."""
+    description: Optional[pulumi.Input[str]] = None
+    """1–200 characters: letters, digits, ``:`` and ``.``, each optionally followed by one space, ``_`` or ``-``.
+    Default: none. Replaces on change."""
+    tags: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]] = None
+    """Up to 50 tags including stack ``aws:defaultTags``; key 1–128 and value 0–256 characters of
+    ``[a-zA-Z0-9\\s._:/=+@-]``; no ``aws:`` prefix. Updated in place."""
+    region: Optional[pulumi.Input[str]] = None
+    """Region to create the profile in. Default: stack config ``aws:region``, else ``AWS_REGION``. Replaces on change."""
+    adopt_existing: Optional[pulumi.Input[bool]] = None
+    """When a profile with this name already exists, manage it instead of failing (it must have the
+    same model source and description; its tags are set to this resource's). Default: false."""
+
+
+class ApplicationInferenceProfile(Resource, module="bedrock", name="ApplicationInferenceProfile"):
+    """An Amazon Bedrock application inference profile (``pulumi-python:dynamic/bedrock:ApplicationInferenceProfile``).
+
+    Invoke a model through ``arn`` to track its usage and cost by the profile's tags.
+    """
+
+    arn: pulumi.Output[str]
+    """The profile's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking."""
+    name: pulumi.Output[str]
+    description: pulumi.Output[Optional[str]]
+    model_source: pulumi.Output[dict]
+    """``{"copy_from": <ARN>}``: the resolved source (recovered from ``models`` on refresh)."""
+    models: pulumi.Output[list]
+    """``[{"model_arn": ...}]``: the foundation models (one per region the profile routes to)."""
+    status: pulumi.Output[str]
+    type: pulumi.Output[str]
+    created_at: pulumi.Output[str]
+    updated_at: pulumi.Output[str]
+    tags: pulumi.Output[Optional[dict]]
+    tags_all: pulumi.Output[dict]
+    """The tags in AWS: stack default tags merged under ``tags``."""
+    region: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: ApplicationInferenceProfileArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        args = args or ApplicationInferenceProfileArgs(**kwargs)
+        props: dict[str, Any] = {field: getattr(args, field) for field in INPUTS if field != AUTONAME}
+        props[AUTONAME] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
+        props.update({field: None for field in OUTPUTS})
+        super().__init__(ApplicationInferenceProfileProvider(), resource_name, props, opts)

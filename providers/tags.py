@@ -1,0 +1,83 @@
+"""Resource tags: validation, stack default tags, and the AWS list form.
+
+As in pulumi-aws, ``tags`` are the resource's own tags and ``tags_all`` is what AWS holds: the stack's
+``aws:defaultTags`` merged under the resource tags (a resource tag wins over a default of the same key).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .validation import StringRule, api_rule, is_unknown
+
+MAX_TAGS = 50
+"""The service's real limit per resource (the API shape allows a list of 200)."""
+
+RESERVED_PREFIX = "aws:"
+
+
+def _key_rule() -> StringRule:
+    return api_rule("TagResource", "tags.[].key")
+
+
+def _value_rule() -> StringRule:
+    return api_rule("TagResource", "tags.[].value")
+
+
+def tag_problems(tags: Any, field: str = "tags", default_tags: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """(property, reason) for every rule ``tags`` breaks; counts the merged default tags against the limit."""
+    if tags is None or is_unknown(tags):
+        return []
+    if not isinstance(tags, Mapping):
+        return [(field, f"{field} must be a mapping of tag keys to string values")]
+    problems: list[tuple[str, str]] = []
+    for key, value in tags.items():
+        where = field
+        if is_unknown(value):
+            continue
+        if not isinstance(key, str):
+            problems.append((field, f"{field} keys must be strings"))
+            continue
+        key_problem = _key_rule().problem(key)
+        if key_problem:
+            problems.append((where, f"{field} key {key!r} {key_problem}"))
+        if key.lower().startswith(RESERVED_PREFIX):
+            problems.append((where, f"{field} key {key!r} must not start with the reserved prefix \"aws:\""))
+        if not isinstance(value, str):
+            problems.append((where, f"{field} value for {key!r} must be a string, got {type(value).__name__}"))
+            continue
+        value_problem = _value_rule().problem(value)
+        if value_problem:
+            problems.append((where, f"{field} value for {key!r} {value_problem}"))
+    merged = merge_default_tags(default_tags, tags)
+    if len(merged) > MAX_TAGS:
+        extra = f" including {len(merged) - len(tags)} stack default tags (aws:defaultTags)" if len(merged) > len(tags) else ""
+        problems.append((field, f"{field} must hold at most {MAX_TAGS} tags per resource{extra}, got {len(merged)}"))
+    return problems
+
+
+def merge_default_tags(default_tags: Mapping[str, str] | None, tags: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``tags_all``: default tags overlaid by the resource's own tags."""
+    return {**dict(default_tags or {}), **dict(tags or {})}
+
+
+def to_aws(tags: Mapping[str, str]) -> list[dict[str, str]]:
+    return [{"key": key, "value": value} for key, value in sorted(tags.items())]
+
+
+def from_aws(tags: list[Mapping[str, str]] | None) -> dict[str, str]:
+    return {tag["key"]: tag["value"] for tag in tags or []}
+
+
+def own_tags(tags_all: Mapping[str, str], default_tags: Mapping[str, str] | None, previous_own: Mapping[str, str] | None) -> dict[str, str]:
+    """The resource's own tags inside ``tags_all``: keys it had before, and any not explained by a default tag."""
+    defaults = dict(default_tags or {})
+    previous = dict(previous_own or {})
+    return {k: v for k, v in tags_all.items() if k in previous or defaults.get(k) != v}
+
+
+def delta(old_all: Mapping[str, str], new_all: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """(tags to set, keys to remove) to go from ``old_all`` to ``new_all``."""
+    to_set = {k: v for k, v in new_all.items() if old_all.get(k) != v}
+    to_remove = sorted(k for k in old_all if k not in new_all)
+    return to_set, to_remove

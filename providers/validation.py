@@ -1,0 +1,188 @@
+"""Input validation for ``check``: every rule names the field, and no AWS call is made.
+
+Limits and patterns are read from botocore's Bedrock service model, the same source the service's
+own request validation is generated from, so they cannot drift from what AWS accepts.
+During preview, inputs computed from other resources arrive as ``pulumi.output.Unknown``: they
+pass validation untouched. Numbers arrive as floats (the engine's Struct has only doubles):
+integral floats become ints, anything else is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+import botocore.session
+from pulumi.dynamic import CheckFailure
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
+
+
+def is_unknown(value: Any) -> bool:
+    """True for a preview-time unknown, in any of the forms the SDK delivers it."""
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == rpc.UNKNOWN)
+
+
+def contains_unknown(value: Any) -> bool:
+    if is_unknown(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+@dataclass(frozen=True)
+class StringRule:
+    """Length and pattern limits of one string member of a Bedrock API shape."""
+
+    min_length: int
+    max_length: int | None
+    pattern: str | None
+    meaning: str | None = None
+    """The pattern in words, for error messages."""
+
+    def meaning_is(self, meaning: str) -> "StringRule":
+        return StringRule(self.min_length, self.max_length, self.pattern, meaning)
+
+    def problem(self, value: str) -> str | None:
+        if len(value) < self.min_length:
+            return "must not be empty" if self.min_length == 1 else f"must be at least {self.min_length} characters"
+        if self.max_length is not None and len(value) > self.max_length:
+            return f"must be at most {self.max_length} characters (got {len(value)})"
+        if self.pattern is not None and not re.fullmatch(self.pattern, value):
+            words = f" ({self.meaning})" if self.meaning else ""
+            return f"must match the pattern {self.pattern}{words}, got {value!r}"
+        return None
+
+
+@functools.lru_cache(maxsize=None)
+def _bedrock_model() -> Any:
+    return botocore.session.get_session().get_service_model("bedrock")
+
+
+@functools.lru_cache(maxsize=None)
+def api_rule(operation: str, member_path: str) -> StringRule:
+    """The StringRule of ``member_path`` (dotted, ``[]`` for list members) in an operation's input."""
+    shape = _bedrock_model().operation_model(operation).input_shape
+    for part in member_path.split("."):
+        if part == "[]":
+            shape = shape.member
+        else:
+            shape = shape.members[part]
+    meta = shape.metadata
+    return StringRule(int(meta.get("min", 0)), meta.get("max"), meta.get("pattern"))
+
+
+_DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?")
+
+
+def parse_duration(text: str) -> float | None:
+    """Seconds in a Go-style duration such as ``"90m"``, ``"1h30m"``, ``"45s"`` (as pulumi-aws timeouts)."""
+    match = _DURATION.fullmatch(text.strip())
+    if not text.strip() or match is None or not any(match.groups()):
+        return None
+    hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
+    return hours * 3600 + minutes * 60 + seconds
+
+
+class InputChecker:
+    """Collects the check failures of one resource's inputs and returns them normalized."""
+
+    def __init__(self, news: Mapping[str, Any]) -> None:
+        self.inputs: dict[str, Any] = dict(news)
+        self.failures: list[CheckFailure] = []
+
+    def fail(self, field: str, reason: str) -> None:
+        self.failures.append(CheckFailure(field, f"{field} {reason}" if not reason.startswith(field) else reason))
+
+    def present(self, field: str) -> bool:
+        return self.inputs.get(field) is not None
+
+    def string(self, field: str, rule: StringRule | None = None, *, required: bool = False) -> None:
+        value = self.inputs.get(field)
+        if value is None:
+            if required:
+                self.fail(field, "is required")
+            return
+        if is_unknown(value):
+            return
+        if not isinstance(value, str):
+            self.fail(field, f"must be a string, got {type(value).__name__}")
+            return
+        problem = rule.problem(value) if rule else None
+        if problem:
+            self.fail(field, problem)
+
+    def enum(self, field: str, allowed: Iterable[str], *, required: bool = False) -> None:
+        value = self.inputs.get(field)
+        allowed = list(allowed)
+        if value is None:
+            if required:
+                self.fail(field, "is required")
+            return
+        if is_unknown(value):
+            return
+        if value not in allowed:
+            self.fail(field, f"must be one of {', '.join(allowed)} (got {value!r})")
+
+    def integer(self, field: str, *, minimum: int | None = None, maximum: int | None = None, required: bool = False) -> None:
+        value = self.inputs.get(field)
+        if value is None:
+            if required:
+                self.fail(field, "is required")
+            return
+        if is_unknown(value):
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(field, f"must be a whole number, got {type(value).__name__}")
+            return
+        if isinstance(value, float):
+            if not math.isfinite(value) or not value.is_integer():
+                self.fail(field, f"must be a whole number, got {value}")
+                return
+            value = int(value)
+        self.inputs[field] = value
+        if minimum is not None and value < minimum:
+            self.fail(field, f"must be at least {minimum} (got {value})")
+        elif maximum is not None and value > maximum:
+            self.fail(field, f"must be at most {maximum} (got {value})")
+
+    def boolean(self, field: str) -> None:
+        value = self.inputs.get(field)
+        if value is None or is_unknown(value):
+            return
+        if not isinstance(value, bool):
+            self.fail(field, f"must be true or false, got {value!r}")
+
+    def timeouts(self, field: str, operations: Iterable[str]) -> None:
+        """A pulumi-aws style ``timeouts`` object, e.g. ``{"create": "90m", "update": "1h"}``."""
+        value = self.inputs.get(field)
+        if value is None or is_unknown(value):
+            return
+        operations = list(operations)
+        if not isinstance(value, Mapping):
+            self.fail(field, f"must be an object with keys {', '.join(operations)}")
+            return
+        for key, text in value.items():
+            if key not in operations:
+                self.fail(f"{field}.{key}", f"is not a timeout of this resource (allowed: {', '.join(operations)})")
+            elif text is not None and not is_unknown(text):
+                seconds = parse_duration(text) if isinstance(text, str) else None
+                if seconds is None or seconds <= 0:
+                    self.fail(f"{field}.{key}", f'must be a positive duration such as "30m", "1h30m" or "45s" (got {text!r})')
+
+    def reject_unknown_fields(self, allowed: Iterable[str]) -> None:
+        allowed = set(allowed) | {"__provider"}
+        for field in sorted(set(self.inputs) - allowed):
+            self.fail(field, f"is not an input of this resource (inputs: {', '.join(sorted(allowed - {'__provider'}))})")
+
+
+def timeout_seconds(timeouts: Mapping[str, Any] | None, operation: str, default: float) -> float:
+    """The timeout for ``operation`` from a checked ``timeouts`` object, or ``default``."""
+    text = (timeouts or {}).get(operation)
+    return parse_duration(text) if isinstance(text, str) and parse_duration(text) else default
