@@ -47,7 +47,8 @@ class BedrockProvider(ResourceProvider):
 
     def client(self, region: str) -> Any:
         config = self.stack_config
-        return bedrock_client(region, config.profile, config.endpoint, config.max_retries)
+        attempts = config.max_retries + 1 if config.max_retries is not None else None
+        return bedrock_client(region, config.profile, config.endpoint, attempts)
 
     # check
 
@@ -183,4 +184,4 @@ def same_or_absent(old: Any, new: Any) -> bool:
     return (old or None) == (new or None)
 
 
-_REGION_RULE = StringRule(1, 32, r"[a-z]{2}(-[a-z]+)+-\d")
+_REGION_RULE = StringRule(1, 32, r"[a-z]{2}(-[a-z]+)+-\d", "an AWS region such as us-east-1")

@@ -197,8 +197,12 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         client = self.client(props["region"])
-        with aws_call("deleting", self.label(props.get("name") or id_)):
-            ignore_not_found(lambda: client.delete_inference_profile(inferenceProfileIdentifier=id_))
+
+        def delete_profile() -> None:
+            with aws_call("deleting", self.label(props.get("name") or id_)):
+                client.delete_inference_profile(inferenceProfileIdentifier=id_)
+
+        ignore_not_found(delete_profile)
 
     def _outputs(
         self, profile: Mapping[str, Any], region: str, copy_from: str | None, tags_all: Mapping[str, str], own: Any
