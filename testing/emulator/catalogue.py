@@ -1,0 +1,211 @@
+"""The foundation models and system-defined inference profiles the emulator serves.
+
+These are plain module-level tables so tests and users can read them from Python, e.g.
+``FOUNDATION_MODELS["anthropic.claude-3-5-sonnet-20241022-v2:0"].provider_name``.
+Every region the emulator serves offers the whole catalogue; system-defined inference
+profiles are offered in the regions of their geography (``us.`` profiles in US regions,
+``global.`` profiles everywhere).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+PARTITION = "aws"
+
+
+@dataclass(frozen=True)
+class FoundationModel:
+    """One foundation model as GetFoundationModel describes it."""
+
+    model_id: str
+    model_name: str
+    provider_name: str
+    input_modalities: tuple[str, ...]
+    output_modalities: tuple[str, ...]
+    customizations_supported: tuple[str, ...] = ()
+    #: ``ON_DEMAND`` and/or ``PROVISIONED`` (the values botocore's InferenceType enum allows).
+    inference_types_supported: tuple[str, ...] = ("ON_DEMAND",)
+    #: Geographies (keys of :data:`INFERENCE_PROFILE_GEOGRAPHIES`) with a system-defined
+    #: cross-region inference profile for this model.
+    inference_profile_geographies: tuple[str, ...] = ()
+    response_streaming_supported: bool = True
+    lifecycle_status: str = "ACTIVE"
+
+    def arn(self, region: str) -> str:
+        """The model's ARN in ``region`` (foundation-model ARNs have no account)."""
+        return foundation_model_arn(region, self.model_id)
+
+    def details(self, region: str) -> dict[str, Any]:
+        """The ``FoundationModelDetails`` structure for ``region``."""
+        return {
+            "modelArn": self.arn(region),
+            "modelId": self.model_id,
+            "modelName": self.model_name,
+            "providerName": self.provider_name,
+            "inputModalities": list(self.input_modalities),
+            "outputModalities": list(self.output_modalities),
+            "responseStreamingSupported": self.response_streaming_supported,
+            "customizationsSupported": list(self.customizations_supported),
+            "inferenceTypesSupported": list(self.inference_types_supported),
+            "modelLifecycle": {"status": self.lifecycle_status, "startOfLifeTime": MODEL_START_OF_LIFE},
+        }
+
+
+@dataclass(frozen=True)
+class InferenceProfileGeography:
+    """A cross-region inference geography: the profile-ID prefix and the regions it routes to."""
+
+    prefix: str
+    display_name: str
+    destination_regions: tuple[str, ...]
+    #: Regions in which the geography's system-defined profiles are offered
+    #: (``None``: every region).
+    source_region_prefixes: tuple[str, ...] | None = field(default=None)
+
+    def offered_in(self, region: str) -> bool:
+        """Whether a region can use this geography's system-defined profiles."""
+        if self.source_region_prefixes is None:
+            return True
+        return region.startswith(self.source_region_prefixes)
+
+
+MODEL_START_OF_LIFE = datetime(2024, 1, 1, tzinfo=timezone.utc)
+SYSTEM_PROFILE_CREATED_AT = datetime(2024, 8, 27, tzinfo=timezone.utc)
+
+INFERENCE_PROFILE_GEOGRAPHIES: Mapping[str, InferenceProfileGeography] = {
+    "us": InferenceProfileGeography("us", "US", ("us-east-1", "us-east-2", "us-west-2"), ("us-",)),
+    "eu": InferenceProfileGeography("eu", "EU", ("eu-central-1", "eu-west-1", "eu-west-3"), ("eu-",)),
+    "apac": InferenceProfileGeography(
+        "apac", "APAC", ("ap-northeast-1", "ap-southeast-1", "ap-southeast-2"), ("ap-",)
+    ),
+    "global": InferenceProfileGeography(
+        "global",
+        "Global",
+        (
+            "us-east-1",
+            "us-east-2",
+            "us-west-2",
+            "eu-central-1",
+            "eu-west-1",
+            "eu-west-3",
+            "ap-northeast-1",
+            "ap-southeast-1",
+            "ap-southeast-2",
+        ),
+    ),
+}
+
+_ALL_GEOGRAPHIES = ("us", "eu", "apac", "global")
+
+FOUNDATION_MODELS: Mapping[str, FoundationModel] = {
+    model.model_id: model
+    for model in (
+        FoundationModel(
+            "anthropic.claude-3-5-sonnet-20241022-v2:0", "Claude 3.5 Sonnet v2", "Anthropic",
+            ("TEXT", "IMAGE"), ("TEXT",), (), ("ON_DEMAND", "PROVISIONED"), ("us", "apac"),
+        ),
+        FoundationModel(
+            "anthropic.claude-3-5-sonnet-20240620-v1:0", "Claude 3.5 Sonnet", "Anthropic",
+            ("TEXT", "IMAGE"), ("TEXT",), (), ("ON_DEMAND", "PROVISIONED"), ("us", "eu", "apac"),
+        ),
+        FoundationModel(
+            "anthropic.claude-3-7-sonnet-20250219-v1:0", "Claude 3.7 Sonnet", "Anthropic",
+            ("TEXT", "IMAGE"), ("TEXT",), (), ("ON_DEMAND",), ("us", "eu", "apac"),
+        ),
+        FoundationModel(
+            "anthropic.claude-3-haiku-20240307-v1:0", "Claude 3 Haiku", "Anthropic",
+            ("TEXT", "IMAGE"), ("TEXT",), ("FINE_TUNING", "DISTILLATION"), ("ON_DEMAND", "PROVISIONED"),
+            ("us", "eu", "apac"),
+        ),
+        FoundationModel(
+            "anthropic.claude-sonnet-4-20250514-v1:0", "Claude Sonnet 4", "Anthropic",
+            ("TEXT", "IMAGE"), ("TEXT",), (), ("ON_DEMAND",), _ALL_GEOGRAPHIES,
+        ),
+        FoundationModel(
+            "amazon.nova-pro-v1:0", "Nova Pro", "Amazon",
+            ("TEXT", "IMAGE"), ("TEXT",), ("FINE_TUNING", "DISTILLATION"), ("ON_DEMAND", "PROVISIONED"),
+            ("us", "eu", "apac"),
+        ),
+        FoundationModel(
+            "amazon.nova-lite-v1:0", "Nova Lite", "Amazon",
+            ("TEXT", "IMAGE"), ("TEXT",), ("FINE_TUNING", "DISTILLATION"), ("ON_DEMAND", "PROVISIONED"),
+            ("us", "eu", "apac"),
+        ),
+        FoundationModel(
+            "amazon.nova-micro-v1:0", "Nova Micro", "Amazon",
+            ("TEXT",), ("TEXT",), ("FINE_TUNING", "DISTILLATION"), ("ON_DEMAND", "PROVISIONED"),
+            ("us", "eu", "apac"),
+        ),
+        FoundationModel(
+            "amazon.titan-embed-text-v2:0", "Titan Text Embeddings V2", "Amazon",
+            ("TEXT",), ("EMBEDDING",), (), ("ON_DEMAND", "PROVISIONED"), (), False,
+        ),
+        FoundationModel(
+            "amazon.titan-text-express-v1", "Titan Text G1 - Express", "Amazon",
+            ("TEXT",), ("TEXT",), ("FINE_TUNING", "CONTINUED_PRE_TRAINING"), ("ON_DEMAND", "PROVISIONED"),
+            (), True, "LEGACY",
+        ),
+        FoundationModel(
+            "meta.llama3-1-8b-instruct-v1:0", "Llama 3.1 8B Instruct", "Meta",
+            ("TEXT",), ("TEXT",), ("FINE_TUNING", "DISTILLATION"), ("ON_DEMAND", "PROVISIONED"), ("us",),
+        ),
+        FoundationModel(
+            "meta.llama3-1-70b-instruct-v1:0", "Llama 3.1 70B Instruct", "Meta",
+            ("TEXT",), ("TEXT",), ("FINE_TUNING", "DISTILLATION"), ("ON_DEMAND", "PROVISIONED"), ("us",),
+        ),
+        FoundationModel(
+            "mistral.mistral-large-2402-v1:0", "Mistral Large (24.02)", "Mistral AI",
+            ("TEXT",), ("TEXT",), (), ("ON_DEMAND",), (),
+        ),
+        FoundationModel(
+            "cohere.embed-english-v3", "Embed English", "Cohere",
+            ("TEXT",), ("EMBEDDING",), (), ("ON_DEMAND", "PROVISIONED"), (), False,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class SystemInferenceProfile:
+    """A system-defined (cross-region) inference profile, e.g. ``us.anthropic.claude-3-haiku-20240307-v1:0``."""
+
+    geography: InferenceProfileGeography
+    model: FoundationModel
+
+    @property
+    def inference_profile_id(self) -> str:
+        return f"{self.geography.prefix}.{self.model.model_id}"
+
+    @property
+    def inference_profile_name(self) -> str:
+        return f"{self.geography.display_name} {self.model.model_name}"
+
+    def arn(self, region: str, account_id: str) -> str:
+        return f"arn:{PARTITION}:bedrock:{region}:{account_id}:inference-profile/{self.inference_profile_id}"
+
+    def model_arns(self) -> list[str]:
+        """The foundation-model ARNs, one per destination region, that the profile routes to."""
+        return [self.model.arn(region) for region in self.geography.destination_regions]
+
+
+SYSTEM_INFERENCE_PROFILES: Mapping[str, SystemInferenceProfile] = {
+    profile.inference_profile_id: profile
+    for profile in (
+        SystemInferenceProfile(INFERENCE_PROFILE_GEOGRAPHIES[geo], model)
+        for model in FOUNDATION_MODELS.values()
+        for geo in model.inference_profile_geographies
+    )
+}
+
+
+def foundation_model_arn(region: str, model_id: str) -> str:
+    """``arn:aws:bedrock:{region}::foundation-model/{model_id}``."""
+    return f"arn:{PARTITION}:bedrock:{region}::foundation-model/{model_id}"
+
+
+def system_inference_profiles_in(region: str) -> list[SystemInferenceProfile]:
+    """The system-defined inference profiles offered in ``region``."""
+    return [p for p in SYSTEM_INFERENCE_PROFILES.values() if p.geography.offered_in(region)]

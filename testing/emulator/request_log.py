@@ -1,0 +1,53 @@
+"""The log of Bedrock requests an emulator has served (faulted ones included)."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One Bedrock request: the operation, where it went and how it ended."""
+
+    operation: str
+    method: str
+    path: str
+    status: int
+    region: str | None
+    #: The Bedrock error code (``__type``) for error responses, else None.
+    error_code: str | None = None
+    #: Parsed input members (uri, querystring and body) as far as parsing got.
+    params: dict[str, Any] = field(default_factory=dict)
+    time: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class RequestLog:
+    """Thread-safe append-only request log with per-operation counts."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: list[RecordedRequest] = []
+
+    def record(self, entry: RecordedRequest) -> None:
+        with self._lock:
+            self._entries.append(entry)
+
+    def entries(self, operation: str | None = None) -> list[RecordedRequest]:
+        with self._lock:
+            return [e for e in self._entries if operation is None or e.operation == operation]
+
+    def counts(self) -> dict[str, int]:
+        """Requests per operation name."""
+        with self._lock:
+            return dict(Counter(e.operation for e in self._entries))
+
+    def reset(self) -> None:
+        with self._lock:
+            self._entries.clear()
