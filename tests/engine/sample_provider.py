@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -115,6 +116,7 @@ class SampleProvider(ResourceProvider):
         started = time.time()
         if props.get("fail"):
             raise RuntimeError(f"create refused: {props['fail']}")
+        print(f"creating {props['name']}", file=sys.stderr, flush=True)
         time.sleep(float(props.get("delay", 0)))
         id_ = f"{props['name']}-{uuid.uuid4().hex[:8]}"
         outs = self._outputs(id_, props)
