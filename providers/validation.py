@@ -178,8 +178,8 @@ class InputChecker:
 
     def reject_unknown_fields(self, allowed: Iterable[str]) -> None:
         allowed = set(allowed) | {"__provider"}
-        for field in sorted(set(self.inputs) - allowed):
-            self.fail(field, f"is not an input of this resource (inputs: {', '.join(sorted(allowed - {'__provider'}))})")
+        for field in sorted(set(self.inputs) - allowed, key=str):
+            self.fail(str(field) or '""', f"is not an input of this resource (inputs: {', '.join(sorted(allowed - {'__provider'}))})")
 
 
 def timeout_seconds(timeouts: Mapping[str, Any] | None, operation: str, default: float) -> float:
