@@ -1,0 +1,232 @@
+"""Python control API for the emulator, in-process or against a running one at a URL."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Iterable, Mapping
+
+from .clock import Durations
+from .server import EmulatorServer
+
+DEFAULT_REGION = "us-east-1"
+
+
+class EmulatorControlError(RuntimeError):
+    """A control endpoint refused a request (bad argument, unknown operation, ...)."""
+
+
+class BedrockEmulator:
+    """Drives a local Bedrock control-plane emulator.
+
+    ``BedrockEmulator()`` runs one in this process (a daemon thread) once :meth:`start` is
+    called or the object is used as a context manager; ``BedrockEmulator.connect(url)``
+    controls one that is already running, e.g. ``python -m
+    pulumi_bedrock_inference.testing.emulator``. Both talk to the ``/_emulator/`` HTTP
+    control endpoints, so they behave identically. Point boto3 at :attr:`endpoint` with
+    ``AWS_ENDPOINT_URL_BEDROCK`` (see :meth:`environment`) or use :meth:`client`.
+
+    Emulator state (resources, clock, durations, faults) is per process, like moto's.
+    """
+
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, durations: float | Mapping[str, float] | None = None):
+        """An in-process emulator on ``host:port`` (port 0: any free port); not started yet.
+
+        ``durations``: seconds every life-cycle transition takes (a number) or per transition
+        (see :class:`~.clock.Durations`); default 3 s each.
+        """
+        self._host, self._port = host, port
+        self._initial_durations = durations
+        self._server: EmulatorServer | None = None
+        self._endpoint: str | None = None
+
+    @classmethod
+    def connect(cls, endpoint: str) -> BedrockEmulator:
+        """Control an emulator already running at ``endpoint`` (e.g. ``http://127.0.0.1:4566``)."""
+        emulator = cls()
+        emulator._endpoint = endpoint.rstrip("/")
+        emulator._call("GET", "/health")
+        return emulator
+
+    # ------------------------------------------------------------------ life cycle
+
+    @property
+    def endpoint(self) -> str:
+        """The base URL boto3 should use, e.g. ``http://127.0.0.1:54321``."""
+        if self._endpoint is None:
+            raise EmulatorControlError("the emulator is not running; call start() first")
+        return self._endpoint
+
+    def start(self) -> BedrockEmulator:
+        """Start serving in a background thread (no-op if already running or connected)."""
+        if self._endpoint is None:
+            self._server = EmulatorServer(self._host, self._port)
+            self._endpoint = self._server.start()
+            if self._initial_durations is not None:
+                self.set_durations(self._initial_durations)
+        return self
+
+    def stop(self) -> None:
+        """Stop an in-process emulator; a connected (remote) one is left running."""
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+            self._endpoint = None
+
+    def __enter__(self) -> BedrockEmulator:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+    def environment(self, region: str = DEFAULT_REGION) -> dict[str, str]:
+        """Environment variables that point boto3 (and Pulumi programs) at this emulator."""
+        return {
+            "AWS_ENDPOINT_URL_BEDROCK": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": region,
+        }
+
+    def client(self, region: str = DEFAULT_REGION, **config: Any) -> Any:
+        """A boto3 ``bedrock`` client for this emulator; ``config`` goes to ``botocore.config.Config``
+        (e.g. ``retries={"max_attempts": 1}``)."""
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client(
+            "bedrock",
+            region_name=region,
+            endpoint_url=self.endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            config=Config(**config) if config else None,
+        )
+
+    # ------------------------------------------------------------------ state and clock
+
+    def reset(self, durations: float | Mapping[str, float] | None = None) -> None:
+        """Delete all resources; clock back to wall time; faults off; request log cleared.
+
+        Durations become ``durations`` (number: every transition; mapping: per transition,
+        others 3 s), default 3 s each.
+        """
+        body: dict[str, Any] = {}
+        if durations is not None:
+            body["durations"] = durations if isinstance(durations, (int, float)) else dict(durations)
+        self._call("POST", "/reset", body)
+
+    def now(self) -> datetime:
+        """The emulator clock's current time."""
+        return datetime.fromisoformat(self._call("GET", "/clock")["now"])
+
+    def advance(self, seconds: float) -> datetime:
+        """Move the emulator clock forward by ``seconds``; returns the new time. Pending
+        transitions and commitment expiry are computed from this clock."""
+        return datetime.fromisoformat(self._call("POST", "/clock/advance", {"seconds": seconds})["now"])
+
+    def set_durations(self, all: float | Mapping[str, float] | None = None, **per_transition: float) -> dict[str, float]:
+        """Set transition durations in seconds: ``all`` for every transition (a number) and/or
+        by name: ``custom_model_deployment_create``, ``custom_model_deployment_update``,
+        ``provisioned_throughput_create``, ``provisioned_throughput_update``. Returns all durations."""
+        body: dict[str, Any] = dict(per_transition)
+        if isinstance(all, Mapping):
+            body.update(all)
+        elif all is not None:
+            body["all"] = all
+        return self._call("POST", "/durations", body)
+
+    def durations(self) -> dict[str, float]:
+        """The current transition durations in seconds."""
+        return self._call("GET", "/durations")
+
+    def seed_custom_model(
+        self, name: str, base_model_id: str, region: str = DEFAULT_REGION, status: str = "Active"
+    ) -> str:
+        """Create a custom model (as a finished customization job would) and return its ARN,
+        ``arn:aws:bedrock:{region}:123456789012:custom-model/{base_model_id}/{12 alnum}``."""
+        body = {"modelName": name, "baseModelId": base_model_id, "region": region, "status": status}
+        return self._call("POST", "/custom-models", body)["modelArn"]
+
+    # ------------------------------------------------------------------ faults
+
+    def throttle(self, rates: Mapping[str, float | None] | None = None, **per_operation: float | None) -> None:
+        """Answer ThrottlingException (HTTP 429) above a rate in requests per second per operation,
+        e.g. ``throttle({"CreateInferenceProfile": 5})``; key ``"*"`` covers every other operation;
+        rate ``None``/0 lifts a limit. Token bucket with a burst of ``max(1, rate)``."""
+        self._call("POST", "/faults/throttle", {"rates": {**(rates or {}), **per_operation}})
+
+    def inject_errors(self, rate: float, seed: int = 0, operations: Iterable[str] | None = None) -> None:
+        """Answer InternalServerException (HTTP 500) to a fraction ``rate`` of requests (of
+        ``operations`` only, if given), deterministically for a given ``seed``. ``rate=0`` stops."""
+        body = {"rate": rate, "seed": seed, "operations": list(operations) if operations is not None else None}
+        self._call("POST", "/faults/errors", body)
+
+    def latency(self, seconds: float = 0.0, per_operation: Mapping[str, float] | None = None) -> None:
+        """Delay each request by ``seconds`` (default 0: none), or per operation by ``per_operation``."""
+        self._call("POST", "/faults/latency", {"seconds": seconds, "perOperation": dict(per_operation or {})})
+
+    def fail_next(self, operation: str, failure_message: str | None = None) -> None:
+        """Make the resource of the next ``operation`` call end failed after its transition:
+        CreateCustomModelDeployment → ``Failed``; UpdateCustomModelDeployment → ``UpdateFailed``
+        (old model kept); CreateProvisionedModelThroughput and UpdateProvisionedModelThroughput
+        (model change) → ``Failed``. ``failure_message`` becomes ``failureMessage``. Calls queue up."""
+        body = {"operation": operation}
+        if failure_message is not None:
+            body["failureMessage"] = failure_message
+        self._call("POST", "/faults/fail-next", body)
+
+    def error_next(
+        self, operation: str, code: str, message: str | None = None, status: int | None = None, count: int = 1
+    ) -> None:
+        """Make the next ``count`` (default 1) calls of ``operation`` fail at once with Bedrock
+        error ``code`` (e.g. ``"ConflictException"``), with the error's usual HTTP status unless
+        ``status`` is given."""
+        body = {"operation": operation, "code": code, "message": message, "status": status, "count": count}
+        self._call("POST", "/faults/error-next", body)
+
+    def clear_faults(self) -> None:
+        """Turn off throttling, random errors, latency, scripted errors and pending fail_next."""
+        self._call("DELETE", "/faults")
+
+    def faults(self) -> dict[str, Any]:
+        """The current fault configuration."""
+        return self._call("GET", "/faults")
+
+    # ------------------------------------------------------------------ request log
+
+    def requests(self, operation: str | None = None) -> list[dict[str, Any]]:
+        """Logged Bedrock requests (oldest first), optionally of one operation. Each has
+        ``operation``, ``method``, ``path``, ``status``, ``region``, ``error_code``, ``params``, ``time``."""
+        query = f"?{urllib.parse.urlencode({'operation': operation})}" if operation else ""
+        return self._call("GET", f"/requests{query}")["requests"]
+
+    def counts(self) -> dict[str, int]:
+        """Number of logged requests per operation, faulted and failed ones included."""
+        return self._call("GET", "/requests")["counts"]
+
+    def count(self, operation: str) -> int:
+        """Number of logged requests of ``operation``."""
+        return self.counts().get(operation, 0)
+
+    def reset_log(self) -> None:
+        """Clear the request log."""
+        self._call("DELETE", "/requests")
+
+    # ------------------------------------------------------------------ transport
+
+    def _call(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            f"{self.endpoint}/_emulator{path}", data=data, method=method, headers={"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode(errors="replace")
+            raise EmulatorControlError(f"{method} /_emulator{path} failed ({error.code}): {detail}") from None
