@@ -480,21 +480,27 @@ class BedrockEmulatorBackend(BedrockBackend):
         if base is None:
             raise ValidationException(f"The base model {kwargs['base_model_identifier']} is not a foundation model.")
         kwargs["base_model_identifier"] = base.model_id
-        job_arn = super().create_model_customization_job(**kwargs)
+        moto_job_arn = super().create_model_customization_job(**kwargs)
         job: ModelCustomizationJob = self.model_customization_jobs[kwargs["job_name"]]
+        job.job_arn = self._arn(f"model-customization-job/{base.model_id}/{resource_id()}")
+        self._move_tags(moto_job_arn, job.job_arn)
         model = self.custom_models[kwargs["custom_model_name"]]
-        old_arn = model.model_arn
+        moto_model_arn = model.model_arn
         self._make_realistic(model, base.model_id, "Active")
+        model.job_arn = job.job_arn
+        self._move_tags(moto_model_arn, model.model_arn)
         job.output_model_arn = model.model_arn
         job.output_model_name = model.model_name
         job.status = "Completed"
         job.failure_message = None
         job.creation_time = job.last_modified_time = job.end_time = model.creation_time
+        return job.job_arn
+
+    def _move_tags(self, old_arn: str, new_arn: str) -> None:
         moved = self.tagger.list_tags_for_resource(old_arn)["Tags"]
         self.tagger.delete_all_tags_for_resource(old_arn)
         if moved:
-            self.tagger.tag_resource(model.model_arn, moved)
-        return job_arn
+            self.tagger.tag_resource(new_arn, moved)
 
     def get_model_customization_job(self, job_identifier: str) -> ModelCustomizationJob:
         for job in self.model_customization_jobs.values():
