@@ -345,6 +345,10 @@ class DynamicProviderProcess:
             self._process.wait(timeout=10)
         for thread in self._drainers:
             thread.join(timeout=5)
+        if self._process is not None:
+            for pipe in (self._process.stdout, self._process.stderr):
+                if pipe is not None:
+                    pipe.close()
 
     def __enter__(self) -> "DynamicProviderProcess":
         return self.start()

@@ -48,8 +48,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import gc
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
@@ -61,7 +63,6 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks, set_mocks
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_in_stack
-from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from .engine import CheckFailure, DynamicProviderProcess
 
@@ -298,33 +299,45 @@ class _EngineMonitor(MockMonitor):
         if request.type == STACK_TYPE:
             self.stack_urn = urn
             return resource_pb2.RegisterResourceResponse(urn=urn)
-        _ensure_event_loop()
-        args = EngineResourceArgs(
-            urn=urn,
-            parent=request.parent,
-            dependencies=list(request.dependencies),
-            delete_before_replace=request.deleteBeforeReplace,
-            additional_secret_outputs=list(request.additionalSecretOutputs),
-            typ=request.type,
-            name=request.name,
-            inputs=rpc.deserialize_properties(request.object, keep_unknowns=True),
-            provider=request.provider,
-            resource_id=request.importId,
-            custom=request.custom,
-        )
-        id_, state = self.engine_mocks.new_resource(args)
+        with _private_event_loop() as loop:
+            args = EngineResourceArgs(
+                urn=urn,
+                parent=request.parent,
+                dependencies=list(request.dependencies),
+                delete_before_replace=request.deleteBeforeReplace,
+                additional_secret_outputs=list(request.additionalSecretOutputs),
+                typ=request.type,
+                name=request.name,
+                inputs=rpc.deserialize_properties(request.object, keep_unknowns=True),
+                provider=request.provider,
+                resource_id=request.importId,
+                custom=request.custom,
+            )
+            id_, state = self.engine_mocks.new_resource(args)
+            serialized = loop.run_until_complete(rpc.serialize_properties(state, {}))
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_, state)
-        return resource_pb2.RegisterResourceResponse(
-            urn=urn, id=id_, object=_sync_await(rpc.serialize_properties(state, {}))
-        )
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=serialized)
 
     def RegisterResourceOutputs(self, request: Any) -> empty_pb2.Empty:
-        outputs = _unwrap(rpc.deserialize_properties(request.outputs, keep_unknowns=True))
+        with _private_event_loop():
+            outputs = _unwrap(rpc.deserialize_properties(request.outputs, keep_unknowns=True))
         if request.urn == self.stack_urn:
             self.stack_outputs = outputs
         else:
             self.engine_mocks.component_outputs(request.urn, outputs)
         return empty_pb2.Empty()
+
+
+@contextmanager
+def _private_event_loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """A loop for this executor thread, closed afterwards (the SDK's monitor leaves one per thread)."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        yield loop
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
 
 
 def _unwrap(value: Any) -> Any:
@@ -680,14 +693,13 @@ class Stack:
         settings.SETTINGS.lock = threading.Lock()
         settings.SETTINGS.package_refs = {}
         settings.SETTINGS.base_providers_by_ref = {}
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
         try:
-            loop.run_until_complete(run_in_stack(program))
+            # asyncio.run also cancels the tasks the SDK leaves pending (outputs nobody awaited).
+            asyncio.run(run_in_stack(program))
         finally:
-            loop.run_until_complete(loop.shutdown_default_executor())
-            loop.close()
-            asyncio.set_event_loop(None)
+            # Finalize this run's garbage (tasks, loops) now, in this thread: finalizers that log
+            # from inside some later ast.parse trip CPython 3.11's AST recursion-depth check.
+            gc.collect()
 
 
 _ROOT_PLACEHOLDER = object()

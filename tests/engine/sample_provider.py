@@ -39,6 +39,7 @@ from pulumi.output import Unknown
 STORE_ENV = "SAMPLE_PROVIDER_DIR"
 REPLACE_KEYS = ("zone",)
 UPDATE_KEYS = ("name", "size", "label")
+COMPUTED_KEYS = ("arn", "region")
 
 
 def store_dir() -> Path:
@@ -131,7 +132,7 @@ class SampleProvider(ResourceProvider):
         if not path.exists():
             return ReadResult("", {})
         outs = json.loads(path.read_text(encoding="utf-8"))
-        inputs = {k: outs[k] for k in (*UPDATE_KEYS, *REPLACE_KEYS) if k in outs}
+        inputs = {k: v for k, v in outs.items() if k not in COMPUTED_KEYS}
         return ReadResult(id_, outs, inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
