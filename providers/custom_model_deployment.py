@@ -1,0 +1,387 @@
+"""Amazon Bedrock custom model deployment: on-demand inference for a custom model.
+
+Reads top to bottom: inputs → waiters → provider (check, diff, create, read, update, delete) →
+finders → the ``CustomModelDeployment`` resource. The model changes in place
+(UpdateCustomModelDeployment); name, description and region replace the deployment. Creating and
+updating take minutes with no published bound: both wait, bounded by ``timeouts``, and a later
+``pulumi up`` resumes an interrupted wait instead of creating a second deployment.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Optional, TypedDict
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from . import tags as tagging
+from .base import AUTONAME, BedrockProvider, client_token, ignore_not_found, same, same_or_absent
+from .errors import BedrockError, ConflictError, InvalidRequestError, NotFoundError, NotStabilizedError, aws_call
+from .validation import InputChecker, StringRule, api_rule, timeout_seconds
+from .waiter import Waiter, wait
+
+KIND = "Bedrock custom model deployment"
+
+INPUTS = ("name", "model_arn", "description", "tags", "region", "timeouts", "adopt_existing", AUTONAME)
+OUTPUTS = ("arn", "status", "created_at", "last_updated_at", "failure_message", "update_details", "tags_all")
+
+NAME_RULE = api_rule("CreateCustomModelDeployment", "modelDeploymentName").meaning_is(
+    "letters and digits, each optionally followed by one _ or -"
+)
+MODEL_ARN_RULE = api_rule("CreateCustomModelDeployment", "modelArn")
+MODEL_ARN_MEANING = "a custom model ARN such as arn:aws:bedrock:us-east-1:123456789012:custom-model/imported/abcdef123456"
+_DESCRIPTION_API_RULE = api_rule("CreateCustomModelDeployment", "description")
+# The API's pattern ".*" is unanchored in Smithy: any text, line breaks included. Only the length counts.
+DESCRIPTION_RULE = StringRule(_DESCRIPTION_API_RULE.min_length, _DESCRIPTION_API_RULE.max_length, None)
+
+TIMEOUT_OPERATIONS = ("create", "update", "delete")
+DEFAULT_TIMEOUTS = {"create": 60 * 60.0, "update": 60 * 60.0, "delete": 30 * 60.0}
+
+_ARN = re.compile(r"arn:(?P<partition>[^:]+):bedrock:(?P<region>[^:]*):(?P<account>[^:]*):(?P<kind>[^/]+)/(?P<id>.+)")
+
+# The waits read these module globals at call time, so tests can replace them with a fake clock.
+_clock: Callable[[], float] = time.monotonic
+_sleep: Callable[[float], None] = time.sleep
+
+
+# waiters
+
+
+def _update_status(deployment: Mapping[str, Any]) -> str | None:
+    return (deployment.get("updateDetails") or {}).get("updateStatus")
+
+
+CREATED = Waiter(
+    kind=KIND,
+    status=lambda deployment: deployment.get("status"),
+    target=frozenset({"Active"}),
+    pending=frozenset({"Creating"}),
+    failure=frozenset({"Failed"}),
+    reason=lambda deployment: deployment.get("failureMessage"),
+    delay=10.0,
+)
+"""Creating → Active | Failed (with ``failureMessage``)."""
+
+UPDATED = Waiter(
+    kind=KIND,
+    status=_update_status,
+    target=frozenset({"UpdateCompleted"}),
+    pending=frozenset({"Updating"}),
+    failure=frozenset({"UpdateFailed"}),
+    reason=lambda deployment: deployment.get("failureMessage"),
+    delay=10.0,
+)
+"""``updateDetails.updateStatus``: Updating → UpdateCompleted | UpdateFailed (with ``failureMessage``)."""
+
+DELETED = Waiter(
+    kind=KIND,
+    status=lambda deployment: "Deleting" if deployment else "Deleted",
+    target=frozenset({"Deleted"}),
+    pending=frozenset({"Deleting"}),
+    delay=5.0,
+    max_delay=30.0,
+)
+"""Any GetCustomModelDeployment answer → ResourceNotFound (described as ``{}``)."""
+
+
+class CustomModelDeploymentProvider(BedrockProvider):
+    """Dynamic provider for ``pulumi-python:dynamic/bedrock:CustomModelDeployment`` (public API: keep the path)."""
+
+    kind = KIND
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        checker = InputChecker({k: v for k, v in news.items() if not (k in OUTPUTS and v is None)})
+        checker.reject_unknown_fields(INPUTS)
+        self.check_region(checker)
+        self._check_model_arn(checker)
+        checker.string("description", DESCRIPTION_RULE)
+        self.check_tags(checker)
+        checker.timeouts("timeouts", TIMEOUT_OPERATIONS)
+        checker.boolean("adopt_existing")
+        # model_arn updates in place, so it is not part of the autoname's identity.
+        identity = {"description": checker.inputs.get("description"), "region": checker.inputs.get("region")}
+        self.check_name(checker, "name", NAME_RULE, identity)
+        return CheckResult(checker.inputs, checker.failures)
+
+    def _check_model_arn(self, checker: InputChecker) -> None:
+        checker.string("model_arn", required=True)
+        model_arn, region = checker.inputs.get("model_arn"), checker.inputs.get("region")
+        if not isinstance(model_arn, str):
+            return
+        problem = MODEL_ARN_RULE.problem(model_arn)
+        if problem:
+            checker.fail("model_arn", f"must be {MODEL_ARN_MEANING}: it {problem}")
+            return
+        if not isinstance(region, str):
+            return
+        arn_region = _ARN.fullmatch(model_arn).group("region")  # type: ignore[union-attr]
+        if arn_region != region:
+            checker.fail("model_arn", f"is in region {arn_region}, but the deployment is created in {region}")
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return self.diff_fields(
+            olds,
+            news,
+            replace={"name": same, "description": same_or_absent, "region": same},
+            update={"model_arn": same, "timeouts": same_or_absent},
+            name_field="name",
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        region, name = props["region"], props["name"]
+        client = self.client(region)
+        tags_all = self.tags_all(props)
+        request: dict[str, Any] = {"modelDeploymentName": name, "modelArn": props["model_arn"]}
+        if props.get("description"):
+            request["description"] = props["description"]
+        if tags_all:
+            request["tags"] = tagging.to_aws(tags_all)
+        # Name and token are deterministic: after an interrupted or timed-out create, the next
+        # `pulumi up` sends the same request and token, gets the same deployment and waits again.
+        token = client_token("custom-model-deployment", region, name, request)
+        try:
+            with aws_call("creating", self.label(name)):
+                arn = client.create_custom_model_deployment(**request, clientRequestToken=token)["customModelDeploymentArn"]
+        except ConflictError as error:
+            if not props.get("adopt_existing"):
+                raise ConflictError(
+                    error.action, error.resource, error.code,
+                    f"{error.aws_message} (set adopt_existing=True to manage the existing deployment with this stack)",
+                ) from error
+            arn = self._adopt(client, name, props.get("description"), tags_all)
+        deployment = self._wait_created(client, arn, name, props.get("timeouts"))
+        if deployment.get("modelArn") != props["model_arn"]:
+            deployment = self._update_model(client, arn, name, props["model_arn"], props.get("timeouts"))
+        return CreateResult(arn, self._outputs(deployment, region, tags_all, props.get("tags"), props.get("timeouts")))
+
+    def _adopt(self, client: Any, name: str, description: str | None, tags_all: dict[str, str]) -> str:
+        """Take over the deployment named ``name``; its model, if different, is updated once it is Active."""
+        deployment = find_deployment(client, name, self.label(name))
+        if (deployment.get("description") or None) != (description or None):
+            raise InvalidRequestError(
+                "adopting", self.label(name), "AdoptionMismatch",
+                f"the existing deployment's description is {deployment.get('description')!r}, not {description!r}, "
+                "and a description cannot change in place. Change the input to match it, or delete it and let the "
+                "stack create a new one",
+            )
+        arn = deployment["customModelDeploymentArn"]
+        self.sync_tags(client, arn, name, self.read_tags(client, arn, name), tags_all)
+        return arn
+
+    def _wait_created(self, client: Any, arn: str, name: str, timeouts: Mapping[str, Any] | None) -> Mapping[str, Any]:
+        """Wait for Active; a Failed deployment is deleted (not left behind) and its failureMessage raised."""
+        label = self.label(name)
+        hint = (
+            f"The deployment {arn} keeps existing in AWS. Run `pulumi up` again to resume waiting for it: the same "
+            "name and client token return this deployment instead of creating another. Or raise timeouts.create, "
+            "or set adopt_existing=True to manage it as it is."
+        )
+        try:
+            return wait(
+                CREATED, lambda: find_deployment(client, arn, label), name=name,
+                timeout=timeout_seconds(timeouts, "create", DEFAULT_TIMEOUTS["create"]), timeout_hint=hint,
+                clock=_clock, sleep=_sleep,
+            )
+        except NotStabilizedError as error:
+            if error.code != "Failed":
+                raise
+            try:
+                self._delete_and_wait(client, arn, name, timeout_seconds(timeouts, "delete", DEFAULT_TIMEOUTS["delete"]))
+                cleanup = f"The failed deployment {arn} was deleted; fix the cause and run `pulumi up` again."
+            except BedrockError as delete_error:
+                cleanup = f"Deleting the failed deployment {arn} also failed ({delete_error}): delete it before retrying."
+            raise NotStabilizedError("creating", label, "Failed", f"{error.aws_message}. {cleanup}") from error
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        region = props.get("region") or _ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
+        client = self.client(region)
+        label = self.label(props.get("name") or id_)
+        deployment = ignore_not_found(lambda: find_deployment(client, id_, label))
+        if deployment is None:
+            return ReadResult("", {})
+        tags_all = ignore_not_found(lambda: self.read_tags(client, id_, deployment["modelDeploymentName"]))
+        if tags_all is None:
+            return ReadResult("", {})
+        return ReadResult(id_, self._outputs(deployment, region, tags_all, props.get("tags"), props.get("timeouts")))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        region, name = olds["region"], olds["name"]
+        client = self.client(region)
+        outputs = {k: v for k, v in olds.items() if k != "__provider"}
+        # The model goes first: if it fails, nothing else has changed.
+        if olds.get("model_arn") != news["model_arn"]:
+            deployment = self._update_model(client, id_, name, news["model_arn"], news.get("timeouts"))
+            outputs.update(self._outputs(deployment, region, olds.get("tags_all") or {}, olds.get("tags"), None))
+        wanted = self.tags_all(news)
+        self.sync_tags(client, id_, name, olds.get("tags_all") or {}, wanted)
+        outputs.update(self.tag_outputs(wanted, news.get("tags")))
+        outputs["timeouts"] = news.get("timeouts")
+        return UpdateResult(outputs)
+
+    def _update_model(
+        self, client: Any, arn: str, name: str, model_arn: str, timeouts: Mapping[str, Any] | None
+    ) -> Mapping[str, Any]:
+        """Swap the model and wait for UpdateCompleted; an update already under way to it is only waited for."""
+        label = self.label(name)
+        current = find_deployment(client, arn, label)
+        if current.get("modelArn") == model_arn:
+            return current
+        details = current.get("updateDetails") or {}
+        if not (details.get("updateStatus") == "Updating" and details.get("modelArn") == model_arn):
+            with aws_call("updating", label):
+                client.update_custom_model_deployment(customModelDeploymentIdentifier=arn, modelArn=model_arn)
+        hint = (
+            f"The update to {model_arn} keeps going in AWS; the deployment serves its previous model until it "
+            "completes. Run `pulumi up` again to resume waiting for this same update, or raise timeouts.update."
+        )
+        return wait(
+            UPDATED, lambda: _progress_towards(find_deployment(client, arn, label), model_arn), name=name,
+            timeout=timeout_seconds(timeouts, "update", DEFAULT_TIMEOUTS["update"]), timeout_hint=hint,
+            clock=_clock, sleep=_sleep,
+        )
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        region = props.get("region") or _ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
+        timeout = timeout_seconds(props.get("timeouts"), "delete", DEFAULT_TIMEOUTS["delete"])
+        self._delete_and_wait(self.client(region), id_, props.get("name") or id_, timeout)
+
+    def _delete_and_wait(self, client: Any, arn: str, name: str, timeout: float) -> None:
+        """Delete, then wait until it is gone, so a delete-before-replace can reuse the name at once."""
+        label = self.label(name)
+        try:
+            with aws_call("deleting", label):
+                client.delete_custom_model_deployment(customModelDeploymentIdentifier=arn)
+        except NotFoundError:
+            return
+        hint = "The deletion keeps going in AWS: run the same command again once it is gone, or raise timeouts.delete."
+        wait(
+            DELETED, lambda: ignore_not_found(lambda: find_deployment(client, arn, label)) or {}, name=name,
+            timeout=timeout, timeout_hint=hint, clock=_clock, sleep=_sleep,
+        )
+
+    def _outputs(
+        self, deployment: Mapping[str, Any], region: str, tags_all: Mapping[str, str], own: Any, timeouts: Any
+    ) -> dict[str, Any]:
+        details = deployment.get("updateDetails")
+        return {
+            "arn": deployment["customModelDeploymentArn"],
+            "name": deployment["modelDeploymentName"],
+            "model_arn": deployment.get("modelArn"),
+            "description": deployment.get("description"),
+            "status": deployment.get("status"),
+            "created_at": _timestamp(deployment.get("createdAt")),
+            "last_updated_at": _timestamp(deployment.get("lastUpdatedAt")),
+            "failure_message": deployment.get("failureMessage"),
+            "update_details": {"model_arn": details.get("modelArn"), "update_status": details.get("updateStatus")}
+            if details else None,
+            "region": region,
+            "timeouts": timeouts,
+            **self.tag_outputs(tags_all, own),
+        }
+
+
+# finders
+
+
+def find_deployment(client: Any, identifier: str, label: str) -> dict[str, Any]:
+    """GetCustomModelDeployment by ARN or name; ResourceNotFoundException becomes NotFoundError."""
+    with aws_call("reading", label):
+        return client.get_custom_model_deployment(customModelDeploymentIdentifier=identifier)
+
+
+def _progress_towards(deployment: dict[str, Any], model_arn: str) -> dict[str, Any]:
+    """The deployment with ``updateDetails`` about the update to ``model_arn`` only.
+
+    Right after UpdateCustomModelDeployment, Get can still show no update details or a previous
+    update's: both mean this update is still Updating.
+    """
+    details = deployment.get("updateDetails") or {}
+    if details.get("modelArn") == model_arn:
+        return deployment
+    status = "UpdateCompleted" if not details and deployment.get("modelArn") == model_arn else "Updating"
+    return {**deployment, "updateDetails": {"modelArn": model_arn, "updateStatus": status}}
+
+
+def _timestamp(value: Any) -> str | None:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+# the resource
+
+
+class CustomModelDeploymentTimeoutsArgs(TypedDict, total=False):
+    create: pulumi.Input[str]
+    """Wait for Active at most this long, e.g. ``"90m"``. Default ``"60m"``."""
+    update: pulumi.Input[str]
+    """Wait for a model swap to complete at most this long. Default ``"60m"``."""
+    delete: pulumi.Input[str]
+    """Wait for the deployment to be gone at most this long. Default ``"30m"``."""
+
+
+@dataclass
+class CustomModelDeploymentArgs:
+    """Arguments of :class:`CustomModelDeployment`."""
+
+    model_arn: pulumi.Input[str]
+    """Required. ARN of an Active custom model in the deployment's region
+    (``arn:aws:bedrock:<region>:<account>:custom-model/...``), 20–1011 characters. Updated in place:
+    the deployment keeps serving the previous model until the swap completes."""
+    name: Optional[pulumi.Input[str]] = None
+    """1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``.
+    Default: the Pulumi resource name plus an 8-character suffix. Replaces on change; an explicit
+    name that stays the same makes the replacement delete-before-create."""
+    description: Optional[pulumi.Input[str]] = None
+    """1–2048 characters. Default: none. Replaces on change."""
+    tags: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]] = None
+    """Up to 50 tags including stack ``aws:defaultTags``; key 1–128 and value 0–256 characters of
+    ``[a-zA-Z0-9\\s._:/=+@-]``; no ``aws:`` prefix. Updated in place."""
+    region: Optional[pulumi.Input[str]] = None
+    """Region to create the deployment in. Default: stack config ``aws:region``, else ``AWS_REGION``. Replaces on change."""
+    timeouts: Optional[pulumi.Input[CustomModelDeploymentTimeoutsArgs]] = None
+    """How long to wait, as pulumi-aws: ``{"create": "60m", "update": "60m", "delete": "30m"}`` (the defaults).
+    A timed-out create or update keeps going in AWS; the next ``pulumi up`` resumes waiting for it."""
+    adopt_existing: Optional[pulumi.Input[bool]] = None
+    """When a deployment with this name already exists, manage it instead of failing (it must have the
+    same description; its model and tags are set to this resource's). Default: false."""
+
+
+class CustomModelDeployment(Resource, module="bedrock", name="CustomModelDeployment"):
+    """An Amazon Bedrock custom model deployment (``pulumi-python:dynamic/bedrock:CustomModelDeployment``).
+
+    Serves a custom model on demand: invoke it with ``arn`` as the ``modelId``.
+    """
+
+    arn: pulumi.Output[str]
+    """The deployment's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking."""
+    name: pulumi.Output[str]
+    model_arn: pulumi.Output[str]
+    """The custom model the deployment serves (the previous one while an update is under way)."""
+    description: pulumi.Output[Optional[str]]
+    status: pulumi.Output[str]
+    """Creating, Active or Failed."""
+    created_at: pulumi.Output[str]
+    last_updated_at: pulumi.Output[Optional[str]]
+    failure_message: pulumi.Output[Optional[str]]
+    update_details: pulumi.Output[Optional[dict]]
+    """``{"model_arn": ..., "update_status": Updating | UpdateCompleted | UpdateFailed}`` of the last model swap."""
+    tags: pulumi.Output[Optional[dict]]
+    tags_all: pulumi.Output[dict]
+    """The tags in AWS: stack default tags merged under ``tags``."""
+    region: pulumi.Output[str]
+    timeouts: pulumi.Output[Optional[dict]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: CustomModelDeploymentArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        args = args or CustomModelDeploymentArgs(**kwargs)
+        props: dict[str, Any] = {field: getattr(args, field) for field in INPUTS if field != AUTONAME}
+        props[AUTONAME] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
+        props.update({field: None for field in OUTPUTS})
+        super().__init__(CustomModelDeploymentProvider(), resource_name, props, opts)
