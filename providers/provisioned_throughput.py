@@ -1,0 +1,515 @@
+"""Amazon Bedrock provisioned model throughput: model units bought for a foundation or custom model.
+
+Reads top to bottom: inputs → provider (check, diff, create, read, update, delete) → finders →
+waiters → the ``ProvisionedModelThroughput`` resource. The name and (for a custom model) the model
+update in place through UpdateProvisionedModelThroughput; model units, commitment and region
+cannot change: the throughput is replaced, which buys a new one. A throughput with an unexpired
+commitment cannot be deleted: delete refuses at once, before any AWS delete call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Optional
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from . import waiter as waiting
+from .base import AUTONAME, BedrockProvider, client_token, ignore_not_found, same, same_or_absent
+from .errors import ConflictError, InvalidRequestError, NotStabilizedError, aws_call
+from .validation import InputChecker, api_rule, contains_unknown, is_unknown, timeout_seconds
+
+INPUTS = (
+    "provisioned_model_name", "model_arn", "model_units", "commitment_duration", "tags", "region", "timeouts",
+    "adopt_existing", AUTONAME,
+)
+OUTPUTS = (
+    "provisioned_model_arn", "status", "foundation_model_arn", "commitment_expiration_time", "creation_time",
+    "last_modified_time", "failure_message", "tags_all",
+)
+COMMITMENT_DURATIONS = ("OneMonth", "SixMonths")
+TIMEOUT_OPERATIONS = ("create", "update", "delete")
+DEFAULT_TIMEOUTS = {"create": 60 * 60.0, "update": 60 * 60.0, "delete": 30 * 60.0}
+
+NAME_RULE = api_rule("CreateProvisionedModelThroughput", "provisionedModelName").meaning_is(
+    "letters and digits, each optionally followed by one _ or -"
+)
+MODEL_RULE = api_rule("CreateProvisionedModelThroughput", "modelId").meaning_is(
+    "a foundation model ID such as amazon.titan-text-express-v1:0:8k, a custom model name, or the ARN of either"
+)
+
+_ARN = re.compile(r"arn:(?P<partition>[^:]+):bedrock:(?P<region>[^:]*):(?P<account>[^:]*):(?P<kind>[^/]+)/(?P<id>.+)")
+
+sleep = time.sleep
+"""How waits sleep; tests replace it."""
+clock = time.monotonic
+"""How waits measure elapsed time; tests replace it."""
+
+
+def now() -> dt.datetime:
+    """The time a commitment expiration is compared with; tests replace it."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class ProvisionedModelThroughputProvider(BedrockProvider):
+    """Dynamic provider for ``pulumi-python:dynamic/bedrock:ProvisionedModelThroughput`` (public API: keep the path)."""
+
+    kind = "Bedrock provisioned model throughput"
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        checker = InputChecker({k: v for k, v in news.items() if not (k in OUTPUTS and v is None)})
+        checker.reject_unknown_fields(INPUTS)
+        self.check_region(checker)
+        self._check_model(checker)
+        checker.integer("model_units", minimum=1, required=True)
+        checker.enum("commitment_duration", COMMITMENT_DURATIONS)
+        self.check_tags(checker)
+        checker.timeouts("timeouts", TIMEOUT_OPERATIONS)
+        checker.boolean("adopt_existing")
+        # The name and the model update in place, so neither may move an autonamed name.
+        identity = {
+            "model_units": checker.inputs.get("model_units"),
+            "commitment_duration": checker.inputs.get("commitment_duration"),
+            "region": checker.inputs.get("region"),
+        }
+        self.check_name(checker, "provisioned_model_name", NAME_RULE, identity)
+        return CheckResult(checker.inputs, checker.failures)
+
+    def _check_model(self, checker: InputChecker) -> None:
+        model, region = checker.inputs.get("model_arn"), checker.inputs.get("region")
+        if not isinstance(model, str) or is_unknown(model):
+            checker.string("model_arn", MODEL_RULE, required=True)
+            return
+        problem = MODEL_RULE.problem(model)
+        if problem:
+            checker.fail("model_arn", problem if "pattern" not in problem else f"must be {MODEL_RULE.meaning} (got {model!r})")
+            return
+        match = _ARN.fullmatch(model)
+        if match and isinstance(region, str) and match.group("region") != region:
+            checker.fail("model_arn", f"is in region {match.group('region')}, but the throughput is created in {region}")
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        model_replaces = model_change_replaces(olds, news)
+        replace = {"model_units": same, "commitment_duration": same_or_absent, "region": same}
+        update = {"provisioned_model_name": same}
+        (replace if model_replaces else update)["model_arn"] = same_model
+        result = self.diff_fields(olds, news, replace=replace, update=update, name_field="provisioned_model_name")
+        if result.replaces:
+            committed_until = unexpired_commitment(olds.get("commitment_expiration_time"))
+            if committed_until:
+                # Deleting first makes the old throughput's commitment refuse the replacement before
+                # a new one is bought; create-before-delete would leave both billed.
+                result.delete_before_replace = True
+            print(self._replacement_warning(olds, news, result.replaces, committed_until), file=sys.stderr, flush=True)
+        return result
+
+    def _replacement_warning(self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str], committed_until: str | None) -> str:
+        changes = " and ".join(f"{f} ({_shown(olds.get(f))} → {_shown(news.get(f))})" for f in replaces)
+        commitment = news.get("commitment_duration")
+        bought = f"{_shown(commitment)} commitment" if commitment else "no commitment"
+        line = (
+            f"{self.label(olds.get('provisioned_model_name') or news.get('provisioned_model_name'))}: changing {changes} "
+            f"replaces it: a new throughput is bought ({_shown(news.get('model_units'))} model units, {bought}) "
+            "and the old one deleted"
+        )
+        if committed_until:
+            line += (
+                f". The old one's {olds.get('commitment_duration')} commitment runs until {committed_until}: "
+                "AWS refuses to delete it before then, so the replacement stops at that delete and nothing new is bought"
+            )
+        return line
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        region, name = props["region"], props["provisioned_model_name"]
+        client = self.client(region)
+        tags_all = self.tags_all(props)
+        request: dict[str, Any] = {"provisionedModelName": name, "modelId": props["model_arn"], "modelUnits": int(props["model_units"])}
+        if props.get("commitment_duration"):
+            request["commitmentDuration"] = props["commitment_duration"]
+        if tags_all:
+            request["tags"] = [{"key": k, "value": v} for k, v in sorted(tags_all.items())]
+        token = client_token("provisioned-model-throughput", region, name, request)
+        arn = self._create_or_adopt(client, request, token, props, tags_all)
+        throughput = self._wait(
+            "creating", client, arn, name, CREATED, timeout_seconds(props.get("timeouts"), "create", DEFAULT_TIMEOUTS["create"]),
+            hint=(
+                f"The throughput {arn} keeps existing and AWS bills it. Run `pulumi up` again: it sends the same "
+                "client token and resumes waiting for this same throughput (or set adopt_existing=True); a longer "
+                'wait is timeouts={"create": "120m"}'
+            ),
+            on_failure=lambda: self._delete_failed(client, arn, name),
+        )
+        return CreateResult(arn, self._outputs(throughput, region, props.get("model_arn"), tags_all, props.get("tags")))
+
+    def _create_or_adopt(self, client: Any, request: dict[str, Any], token: str, props: Mapping[str, Any], tags_all: dict[str, str]) -> str:
+        name = request["provisionedModelName"]
+        try:
+            with aws_call("creating", self.label(name)):
+                arn = client.create_provisioned_model_throughput(**request, clientRequestToken=token)["provisionedModelArn"]
+        except ConflictError as error:
+            if not props.get("adopt_existing"):
+                raise ConflictError(
+                    error.action, error.resource, error.code,
+                    f"{error.aws_message} (set adopt_existing=True to manage the existing throughput with this stack)",
+                ) from error
+            return self._adopt(client, props, tags_all)
+        return arn
+
+    def _adopt(self, client: Any, props: Mapping[str, Any], tags_all: dict[str, str]) -> str:
+        name = props["provisioned_model_name"]
+        throughput = find_throughput(client, name, self.label(name))
+        mismatches = []
+        units = throughput.get("desiredModelUnits") or throughput.get("modelUnits")
+        if units != int(props["model_units"]):
+            mismatches.append(f"model_units is {units}, not {int(props['model_units'])}")
+        if (throughput.get("commitmentDuration") or None) != (props.get("commitment_duration") or None):
+            mismatches.append(f"commitment_duration is {throughput.get('commitmentDuration')}, not {props.get('commitment_duration')}")
+        model = throughput.get("desiredModelArn") or throughput.get("modelArn")
+        if not model_is_consistent(props["model_arn"], model):
+            mismatches.append(f"model_arn is {model}, not {props['model_arn']}")
+        if mismatches:
+            raise InvalidRequestError(
+                "adopting", self.label(name), "AdoptionMismatch",
+                "the existing throughput differs: " + "; ".join(mismatches)
+                + ". Change the inputs to match it, or delete it and let the stack create a new one",
+            )
+        arn = throughput["provisionedModelArn"]
+        self.sync_tags(client, arn, name, self.read_tags(client, arn, name), tags_all)
+        return arn
+
+    def _delete_failed(self, client: Any, arn: str, name: str) -> str:
+        try:
+            ignore_not_found(lambda: self._delete_call(client, arn, name))
+        except Exception as error:  # the Failed status is the story; a failed cleanup is appended to it
+            return f"; deleting the failed throughput {arn} also failed, delete it yourself: {error}"
+        return f"; the failed throughput {arn} was deleted"
+
+    def _wait(
+        self, action: str, client: Any, arn: str, name: str, waiter: waiting.Waiter, timeout: float, *,
+        hint: str, on_failure: Callable[[], str] | None = None,
+    ) -> dict[str, Any]:
+        """Poll GetProvisionedModelThroughput with ``waiter``; a failure status is reported as ``action`` failing."""
+        def describe() -> Mapping[str, Any]:
+            if GONE not in waiter.target:
+                return find_throughput(client, arn, self.label(name))
+            return ignore_not_found(lambda: find_throughput(client, arn, self.label(name))) or {"status": GONE}
+
+        try:
+            return dict(waiting.wait(
+                waiter, describe, name=name, timeout=timeout, timeout_hint=hint,
+                clock=lambda: clock(), sleep=lambda seconds: sleep(seconds),
+            ))
+        except NotStabilizedError as error:
+            if error.code in ("Timeout", "UnexpectedStatus"):
+                raise
+            cleanup = on_failure() if on_failure else ""
+            raise NotStabilizedError(action, self.label(name), error.code, f"{error.aws_message}{cleanup}") from error
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        region = props.get("region") or _ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
+        client = self.client(region)
+        label = self.label(props.get("provisioned_model_name") or id_)
+        throughput = ignore_not_found(lambda: find_throughput(client, id_, label))
+        if throughput is None:
+            return ReadResult("", {})
+        tags_all = ignore_not_found(lambda: self.read_tags(client, id_, throughput["provisionedModelName"]))
+        if tags_all is None:
+            return ReadResult("", {})
+        return ReadResult(id_, self._outputs(throughput, region, props.get("model_arn"), tags_all, props.get("tags")))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        region = olds["region"]
+        client = self.client(region)
+        name = news["provisioned_model_name"]
+        request: dict[str, Any] = {}
+        if news["provisioned_model_name"] != olds.get("provisioned_model_name"):
+            request["desiredProvisionedModelName"] = news["provisioned_model_name"]
+        if not same_model(olds.get("model_arn"), news.get("model_arn")):
+            request["desiredModelId"] = news["model_arn"]
+        if request:
+            with aws_call("updating", self.label(olds.get("provisioned_model_name") or name)):
+                client.update_provisioned_model_throughput(provisionedModelId=id_, **request)
+            self._wait(
+                "updating", client, id_, name, UPDATED, timeout_seconds(news.get("timeouts"), "update", DEFAULT_TIMEOUTS["update"]),
+                hint=(
+                    f"The update of {id_} goes on in AWS. Run `pulumi refresh` then `pulumi up` once it is InService; "
+                    'a longer wait is timeouts={"update": "120m"}'
+                ),
+            )
+        wanted = self.tags_all(news)
+        self.sync_tags(client, id_, name, olds.get("tags_all") or {}, wanted)
+        throughput = find_throughput(client, id_, self.label(name))
+        return UpdateResult(self._outputs(throughput, region, news.get("model_arn"), wanted, news.get("tags")))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        client = self.client(props["region"])
+        name = props.get("provisioned_model_name") or id_
+        # The state may be stale: the commitment is read again before deciding.
+        throughput = ignore_not_found(lambda: find_throughput(client, id_, self.label(name)))
+        if throughput is None:
+            return
+        expires = throughput.get("commitmentExpirationTime")
+        if unexpired_commitment(expires):
+            raise ConflictError(
+                "deleting", self.label(name), "CommitmentNotExpired",
+                f"its {throughput.get('commitmentDuration')} commitment has commitmentExpirationTime "
+                f"{_timestamp(expires)}, and AWS refuses to delete it before then. Nothing was deleted. Either wait "
+                "until then and run this again, or run `pulumi state delete <urn>` to stop managing it (AWS keeps "
+                "billing it until the commitment expires either way)",
+            )
+        ignore_not_found(lambda: self._delete_call(client, id_, name))
+        # Waiting until it is gone lets a delete-before-replace reuse the name at once.
+        self._wait(
+            "deleting", client, id_, name, DELETED, timeout_seconds(props.get("timeouts"), "delete", DEFAULT_TIMEOUTS["delete"]),
+            hint=f"AWS accepted the delete of {id_}; check that it is gone with `pulumi refresh`",
+        )
+
+    def _delete_call(self, client: Any, arn: str, name: str) -> None:
+        with aws_call("deleting", self.label(name)):
+            client.delete_provisioned_model_throughput(provisionedModelId=arn)
+
+    def _outputs(
+        self, throughput: Mapping[str, Any], region: str, given_model: Any, tags_all: Mapping[str, str], own: Any
+    ) -> dict[str, Any]:
+        # During an update, the desired values are where the throughput is going.
+        model = throughput.get("desiredModelArn") or throughput.get("modelArn")
+        return {
+            "provisioned_model_arn": throughput["provisionedModelArn"],
+            "provisioned_model_name": throughput["provisionedModelName"],
+            "status": throughput.get("status"),
+            "model_arn": given_model if model_is_consistent(given_model, model) else model,
+            "foundation_model_arn": throughput.get("foundationModelArn"),
+            "model_units": throughput.get("desiredModelUnits") or throughput.get("modelUnits"),
+            "commitment_duration": throughput.get("commitmentDuration"),
+            "commitment_expiration_time": _timestamp(throughput.get("commitmentExpirationTime")),
+            "creation_time": _timestamp(throughput.get("creationTime")),
+            "last_modified_time": _timestamp(throughput.get("lastModifiedTime")),
+            "failure_message": throughput.get("failureMessage"),
+            "region": region,
+            **self.tag_outputs(tags_all, own),
+        }
+
+
+# finders
+
+
+def find_throughput(client: Any, identifier: str, label: str) -> dict[str, Any]:
+    """GetProvisionedModelThroughput by name or ARN; ResourceNotFoundException becomes NotFoundError."""
+    with aws_call("reading", label):
+        return client.get_provisioned_model_throughput(provisionedModelId=identifier)
+
+
+def _model_key(model: Any) -> tuple[str, str, str | None] | None:
+    """(kind, ID, region) of a model ID, custom model name or ARN; a bare name is a custom model."""
+    if not isinstance(model, str) or is_unknown(model):
+        return None
+    match = _ARN.fullmatch(model)
+    if match:
+        return match.group("kind"), match.group("id"), match.group("region") or None
+    return ("foundation-model" if "." in model else "custom-model-name"), model, None
+
+
+def is_foundation_model(model: Any) -> bool:
+    key = _model_key(model)
+    return key is not None and key[0] == "foundation-model"
+
+
+def same_model(old: Any, new: Any) -> bool:
+    """Equal when both name the same model: an ID equals an ARN with the same trailing ID."""
+    if old == new:
+        return True
+    old_key, new_key = _model_key(old), _model_key(new)
+    if old_key is None or new_key is None or old_key[:2] != new_key[:2]:
+        return False
+    return old_key[2] is None or new_key[2] is None or old_key[2] == new_key[2]
+
+
+def model_is_consistent(given: Any, arn: Any) -> bool:
+    """The model as the user wrote it stays in the outputs while it still names the service's model.
+
+    A custom model name cannot be compared with an ARN without an AWS call; it is trusted (the
+    service resolved it at create or update), so a model changed outside Pulumi behind a custom model
+    name is not detected.
+    """
+    if given is None or is_unknown(given):
+        return False
+    key = _model_key(given)
+    return same_model(given, arn) or (key is not None and key[0] == "custom-model-name" and is_custom_model(arn))
+
+
+def is_custom_model(model: Any) -> bool:
+    key = _model_key(model)
+    return key is not None and key[0] in ("custom-model", "custom-model-name")
+
+
+def model_change_replaces(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """Whether a model change needs a new throughput.
+
+    UpdateProvisionedModelThroughput changes the model only of a throughput serving a custom model,
+    to another custom model of the same base model or to that base model itself. A throughput that
+    serves a foundation model, or a move to another foundation model, is replaced. A move between
+    custom models updates in place (AWS rejects a different base model with a clear error, which
+    costs less than a wrongly bought throughput).
+    """
+    old, new = olds.get("model_arn"), news.get("model_arn")
+    if contains_unknown(new):
+        return not is_custom_model(old)
+    if same_model(old, new):
+        return False
+    if not is_custom_model(old):
+        return True
+    if is_foundation_model(new):
+        return not same_model(olds.get("foundation_model_arn"), new)
+    return False
+
+
+def unexpired_commitment(expires: Any) -> str | None:
+    """The expiration time as text when it is still in the future, else None."""
+    if expires is None or is_unknown(expires):
+        return None
+    moment = expires if isinstance(expires, dt.datetime) else _parse_time(expires)
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.isoformat() if moment > now() else None
+
+
+def _parse_time(text: Any) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _timestamp(value: Any) -> str | None:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "none"
+    if is_unknown(value):
+        return "unknown"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# waiters
+
+GONE = "Deleted"
+"""The status the waiters see once GetProvisionedModelThroughput answers ResourceNotFoundException."""
+
+
+def _status(response: Mapping[str, Any]) -> str | None:
+    return response.get("status")
+
+
+def _failure(response: Mapping[str, Any]) -> str | None:
+    return response.get("failureMessage")
+
+
+CREATED = waiting.Waiter(
+    kind="provisioned model throughput", status=_status, target=frozenset({"InService"}),
+    pending=frozenset({"Creating"}), failure=frozenset({"Failed"}), reason=_failure, delay=30.0,
+)
+UPDATED = waiting.Waiter(
+    kind="provisioned model throughput", status=_status, target=frozenset({"InService"}),
+    pending=frozenset({"Updating"}), failure=frozenset({"Failed"}), reason=_failure, delay=30.0,
+)
+DELETED = waiting.Waiter(
+    kind="provisioned model throughput", status=_status, target=frozenset({GONE}),
+    pending=frozenset({"Creating", "InService", "Updating", "Failed"}), delay=5.0, max_delay=30.0,
+)
+
+
+# the resource
+
+
+@dataclass
+class ProvisionedModelThroughputArgs:
+    """Arguments of :class:`ProvisionedModelThroughput`, named as pulumi-aws ``aws.bedrock.ProvisionedModelThroughput``."""
+
+    model_arn: pulumi.Input[str]
+    """Required. The model to serve: a foundation model ID (``amazon.titan-text-express-v1:0:8k``), a
+    custom model name, or the ARN of either (1–2048 characters). A custom model changes in place to
+    another custom model of the same base model or to that base model; any other change replaces."""
+    model_units: pulumi.Input[int]
+    """Required. Model units to buy, a whole number ≥ 1. Replaces on change (a new throughput is bought)."""
+    provisioned_model_name: Optional[pulumi.Input[str]] = None
+    """1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``.
+    Default: the Pulumi resource name plus an 8-character suffix. Updated in place."""
+    commitment_duration: Optional[pulumi.Input[str]] = None
+    """``OneMonth`` or ``SixMonths``: a cheaper hourly price for a term the throughput cannot be
+    deleted before. Default: none (no commitment, billed hourly until deleted). Replaces on change."""
+    tags: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]] = None
+    """Up to 50 tags including stack ``aws:defaultTags``; key 1–128 and value 0–256 characters of
+    ``[a-zA-Z0-9\\s._:/=+@-]``; no ``aws:`` prefix. Updated in place."""
+    region: Optional[pulumi.Input[str]] = None
+    """Region to buy the throughput in. Default: stack config ``aws:region``, else ``AWS_REGION``. Replaces on change."""
+    timeouts: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]] = None
+    """How long to wait, e.g. ``{"create": "90m"}``: keys ``create`` (default 60m, until InService),
+    ``update`` (default 60m) and ``delete`` (default 30m); Go-style durations such as ``"1h30m"``."""
+    adopt_existing: Optional[pulumi.Input[bool]] = None
+    """When a throughput with this name already exists, manage it instead of failing (it must have the
+    same model units, commitment and model; its tags are set to this resource's). Default: false."""
+
+
+class ProvisionedModelThroughput(Resource, module="bedrock", name="ProvisionedModelThroughput"):
+    """Amazon Bedrock provisioned model throughput (``pulumi-python:dynamic/bedrock:ProvisionedModelThroughput``).
+
+    Invoke the model through ``provisioned_model_arn``. Creating it waits until it is InService; a
+    throughput that ends Failed is deleted again and the error carries AWS's failureMessage.
+
+    It costs money per hour from creation. Changing ``model_units``, ``commitment_duration`` or
+    ``region`` (or moving to a foundation model the throughput cannot switch to) buys a new one
+    and deletes the old one; the preview marks those properties as replacing, and the provider
+    prints a warning line saying so.
+
+    With a ``commitment_duration``, AWS refuses to delete the throughput before
+    ``commitment_expiration_time`` and keeps billing it until then: the provider's delete fails at
+    once without touching it, and a replacement is ordered delete-first so it stops before buying
+    a second one. Protect committed throughput with ``opts=pulumi.ResourceOptions(protect=True)``
+    so that a destroy or a replacing change is refused by Pulumi itself. To stop managing one
+    before its commitment ends, use ``pulumi state delete <urn>``.
+    """
+
+    provisioned_model_arn: pulumi.Output[str]
+    """The throughput's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking."""
+    provisioned_model_name: pulumi.Output[str]
+    status: pulumi.Output[str]
+    """``Creating``, ``InService``, ``Updating`` or ``Failed``."""
+    model_arn: pulumi.Output[str]
+    """The model served, as given while it still names the served model (else the service's ARN)."""
+    foundation_model_arn: pulumi.Output[str]
+    """The base model: the model itself, or the one a custom model was customized from."""
+    model_units: pulumi.Output[int]
+    commitment_duration: pulumi.Output[Optional[str]]
+    commitment_expiration_time: pulumi.Output[Optional[str]]
+    """ISO 8601 time before which AWS refuses to delete the throughput."""
+    creation_time: pulumi.Output[str]
+    last_modified_time: pulumi.Output[str]
+    failure_message: pulumi.Output[Optional[str]]
+    tags: pulumi.Output[Optional[dict]]
+    tags_all: pulumi.Output[dict]
+    """The tags in AWS: stack default tags merged under ``tags``."""
+    region: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: ProvisionedModelThroughputArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        args = args or ProvisionedModelThroughputArgs(**kwargs)
+        props: dict[str, Any] = {field: getattr(args, field) for field in INPUTS if field != AUTONAME}
+        props[AUTONAME] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
+        props.update({field: None for field in OUTPUTS})
+        super().__init__(ProvisionedModelThroughputProvider(), resource_name, props, opts)
