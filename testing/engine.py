@@ -66,7 +66,7 @@ PROVIDER_KEY = "__provider"
 """The input property under which ``pulumi.dynamic.Resource`` stores the pickled provider."""
 
 UNKNOWN: Unknown = Unknown()
-"""A preview-time unknown value to put in property dicts; ``rpc.UNKNOWN`` (the wire string) works too."""
+"""A preview-time unknown to put in property dicts (``rpc.UNKNOWN``, the wire string, works too)."""
 
 DYNAMIC_PROVIDER_PACKAGE = "pulumi-python"
 """The package name the engine uses for the Python dynamic provider plugin."""
@@ -296,7 +296,8 @@ class DynamicProviderProcess:
             self.stop()
             raise ProviderStartError(
                 f"the provider process did not print a gRPC port within {self._startup_timeout}s "
-                f"(first stdout line: {line!r}, exit code: {self.returncode}); stderr:\n{self.stderr}"
+                f"(first stdout line: {line!r}, exit code: {self.returncode}); "
+                f"stderr:\n{self.stderr}"
             ) from None
         self._channel = grpc.insecure_channel(f"127.0.0.1:{self._port}")
         try:
@@ -316,7 +317,7 @@ class DynamicProviderProcess:
         name: str,
         first_line: Optional["queue.Queue[str]"] = None,
     ) -> None:
-        """Read ``pipe`` line by line in a daemon thread so the child never blocks on a full pipe."""
+        """Read ``pipe`` in a daemon thread so the child never blocks on a full pipe."""
 
         def run() -> None:
             for index, raw in enumerate(iter(pipe.readline, b"")):
@@ -470,7 +471,8 @@ class DynamicProviderProcess:
         :param id: The resource id.
         :param olds: The previous *outputs* (the engine sends outputs here).
         :param news: The checked new inputs; may hold unknowns.
-        :param old_inputs: The previous inputs (sent in ``old_inputs``; the dynamic provider ignores it).
+        :param old_inputs: The previous inputs (sent in ``old_inputs``; the dynamic provider
+            ignores it).
         """
         name, type_ = _urn_name_and_type(urn)
         response = self._call(

@@ -80,7 +80,7 @@ __all__ = [
 ]
 
 DYNAMIC_TYPE_PREFIX = "pulumi-python:dynamic"
-"""Type tokens of Python dynamic resources start with this (``pulumi-python:dynamic/<mod>:<Name>``)."""
+"""Prefix of Python dynamic resource types (``pulumi-python:dynamic/<module>:<Name>``)."""
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 MOCK_ACCOUNT_ID = "123456789012"
@@ -292,7 +292,8 @@ class _EngineMonitor(MockMonitor):
             parent_type = parent.split("::")[2]
             if parent_type != STACK_TYPE:
                 type_ = f"{parent_type}${type_}"
-        return f"urn:pulumi:{self.engine_mocks.stack_name}::{self.engine_mocks.project}::{type_}::{name}"
+        mocks = self.engine_mocks
+        return f"urn:pulumi:{mocks.stack_name}::{mocks.project}::{type_}::{name}"
 
     def RegisterResource(self, request: Any) -> resource_pb2.RegisterResourceResponse:
         urn = self.make_urn(request.parent, request.type, request.name)
@@ -330,7 +331,7 @@ class _EngineMonitor(MockMonitor):
 
 @contextmanager
 def _private_event_loop() -> Iterator[asyncio.AbstractEventLoop]:
-    """A loop for this executor thread, closed afterwards (the SDK's monitor leaves one per thread)."""
+    """A loop for this executor thread, closed afterwards (MockMonitor leaves one per thread)."""
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
@@ -351,7 +352,7 @@ def _unwrap(value: Any) -> Any:
 
 
 def _mock_arn(type_: str, name: str, region: str) -> str:
-    """``arn:aws:<service>:<region>:<account>:<kind>/<name>`` from ``aws:<service>/<kind>:<Kind>``."""
+    """``arn:aws:<service>:<region>:<account>:<kind>/<name>`` for ``aws:<service>/<kind>:<K>``."""
     module = type_.split(":")[1] if type_.count(":") >= 2 else "mock"
     service, _, kind = module.partition("/")
     arn_region = "" if service == "iam" else region
@@ -410,7 +411,9 @@ class EngineMocks(Mocks):
             id_, outputs = self._dynamic(args, inputs, old, secret_keys)
         else:
             id_, outputs = self._mocked(args, inputs, old, secret_keys)
-        return id_, {k: rpc.wrap_rpc_secret(v) if k in secret_keys else v for k, v in outputs.items()}
+        return id_, {
+            k: rpc.wrap_rpc_secret(v) if k in secret_keys else v for k, v in outputs.items()
+        }
 
     def component_outputs(self, urn: str, outputs: dict[str, Any]) -> None:
         """Store outputs a component registered with ``register_outputs``."""

@@ -105,7 +105,7 @@ def test_replacement_creates_before_deleting(stack: Stack, store: SampleStore) -
     assert (operation.kind, operation.replaced, operation.delete_before_replace) == ("replace", ["zone"], False)
     new_id = stack.state.resources[urn("first")].id
     assert new_id != old_id and old_id not in store.objects()
-    # the dependent's name came from the new arn, so it was replaced too... only if its diff says so:
+    # The dependent's name is derived from the new arn; its provider updates names in place.
     assert result.kinds()["second"] == "update"
     methods = [(c["method"], c.get("id")) for c in store.calls() if c["method"] in ("create", "delete")]
     assert methods.index(("create", new_id)) < methods.index(("delete", old_id))
@@ -229,3 +229,19 @@ def test_components_children_and_mocked_aws_resources(stack: Stack, store: Sampl
 
     destroyed = list(stack.destroy().operations)
     assert destroyed.index(urn("g-thing", child_type)) < destroyed.index(urn("g", "sample:index:Group"))
+
+
+def test_secret_inputs_reach_the_provider_plain_and_come_back_secret(
+    stack: Stack, store: SampleStore
+) -> None:
+    def program() -> None:
+        thing = SampleResource("secretive", name="s", label=pulumi.Output.secret("hush"))
+        pulumi.export("label_is_secret", pulumi.Output.from_input(thing.label.is_secret()))
+        pulumi.export("name_is_secret", pulumi.Output.from_input(thing.name.is_secret()))
+
+    result = stack.up(program)
+
+    assert result.outputs == {"label_is_secret": True, "name_is_secret": False}
+    resource = stack.state.resources[urn("secretive")]
+    assert store.objects()[resource.id]["label"] == "hush"
+    assert resource.secret_keys == ["label"]
