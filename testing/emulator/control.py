@@ -94,7 +94,7 @@ class BedrockEmulator:
 
     def client(self, region: str = DEFAULT_REGION, **config: Any) -> Any:
         """A boto3 ``bedrock`` client for this emulator; ``config`` goes to ``botocore.config.Config``
-        (e.g. ``retries={"max_attempts": 1}``)."""
+        (e.g. ``retries={"total_max_attempts": 1}`` for no retries)."""
         import boto3
         from botocore.config import Config
 

@@ -14,6 +14,6 @@ from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 
 @pytest.fixture
 def bedrock(bedrock_emulator: BedrockEmulator) -> Any:
-    """A bedrock client that finds the emulator via AWS_ENDPOINT_URL_BEDROCK; no retries, so
-    every call is exactly one request."""
-    return boto3.client("bedrock", config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+    """A bedrock client that finds the emulator via AWS_ENDPOINT_URL_BEDROCK, without retries
+    (``total_max_attempts``; botocore's ``max_attempts`` counts retries), so one call is one request."""
+    return boto3.client("bedrock", config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))

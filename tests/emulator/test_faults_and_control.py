@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from pulumi_bedrock_inference.testing.emulator import BedrockEmulator, EmulatorControlError
+
+HAIKU_ARN = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"
+
+
+def error_code(excinfo: pytest.ExceptionInfo[ClientError]) -> str:
+    return excinfo.value.response["Error"]["Code"]
+
+
+def status_of(excinfo: pytest.ExceptionInfo[ClientError]) -> int:
+    return excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def create_profile(bedrock: Any, name: str) -> str:
+    return bedrock.create_inference_profile(inferenceProfileName=name, modelSource={"copyFrom": HAIKU_ARN})[
+        "inferenceProfileArn"
+    ]
+
+
+def test_throttling_above_the_rate_per_operation(bedrock: Any, bedrock_emulator: BedrockEmulator) -> None:
+    bedrock_emulator.throttle({"CreateInferenceProfile": 3})
+    outcomes = []
+    for index in range(6):
+        try:
+            create_profile(bedrock, f"p{index}")
+            outcomes.append("ok")
+        except ClientError as error:
+            assert error.response["Error"]["Code"] == "ThrottlingException"
+            assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 429
+            outcomes.append("throttled")
+    assert outcomes[:3] == ["ok"] * 3 and outcomes.count("throttled") >= 2
+    bedrock.list_inference_profiles()  # other operations are not limited
+    bedrock.list_inference_profiles()
+    assert bedrock_emulator.counts()["CreateInferenceProfile"] == 6
+    throttled = [r for r in bedrock_emulator.requests("CreateInferenceProfile") if r["status"] == 429]
+    assert len(throttled) == outcomes.count("throttled")
+    assert all(r["error_code"] == "ThrottlingException" for r in throttled)
+    bedrock_emulator.throttle({"CreateInferenceProfile": None})
+    create_profile(bedrock, "after")
+
+
+def test_throttle_bucket_refills(bedrock: Any, bedrock_emulator: BedrockEmulator) -> None:
+    bedrock_emulator.throttle({"*": 10})
+    results = []
+    for _ in range(12):
+        try:
+            bedrock.list_inference_profiles()
+            results.append(True)
+        except ClientError:
+            results.append(False)
+    assert results.count(False) >= 1
+    time.sleep(0.3)
+    bedrock.list_inference_profiles()
+
+
+def test_error_fraction_is_deterministic_per_seed(bedrock: Any, bedrock_emulator: BedrockEmulator) -> None:
+    def run() -> list[int]:
+        statuses = []
+        for _ in range(40):
+            try:
+                bedrock.list_foundation_models()
+                statuses.append(200)
+            except ClientError as error:
+                assert error.response["Error"]["Code"] == "InternalServerException"
+                statuses.append(error.response["ResponseMetadata"]["HTTPStatusCode"])
+        return statuses
+
+    bedrock_emulator.inject_errors(0.3, seed=42)
+    first = run()
+    bedrock_emulator.inject_errors(0.3, seed=42)
+    assert run() == first
+    assert 4 <= first.count(500) <= 24 and set(first) == {200, 500}
+    bedrock_emulator.inject_errors(0.3, seed=42, operations=["GetFoundationModel"])
+    assert run() == [200] * 40
+
+
+def test_latency_global_and_per_operation(bedrock: Any, bedrock_emulator: BedrockEmulator) -> None:
+    bedrock_emulator.latency(0.0, per_operation={"ListFoundationModels": 0.3})
+    started = time.monotonic()
+    bedrock.list_foundation_models()
+    assert time.monotonic() - started >= 0.3
+    started = time.monotonic()
+    bedrock.list_inference_profiles()
+    assert time.monotonic() - started < 0.25
+    bedrock_emulator.latency(0.2)
+    started = time.monotonic()
+    bedrock.list_inference_profiles()
+    assert time.monotonic() - started >= 0.2
+
+
+def test_error_next_returns_the_error_for_the_given_number_of_calls(
+    bedrock: Any, bedrock_emulator: BedrockEmulator
+) -> None:
+    bedrock_emulator.error_next("CreateInferenceProfile", "ServiceQuotaExceededException", "quota", count=2)
+    bedrock_emulator.error_next("GetInferenceProfile", "AccessDeniedException")
+    for _ in range(2):
+        with pytest.raises(ClientError) as excinfo:
+            create_profile(bedrock, "p")
+        assert error_code(excinfo) == "ServiceQuotaExceededException"
+        assert excinfo.value.response["Error"]["Message"] == "quota"
+    arn = create_profile(bedrock, "p")
+    with pytest.raises(ClientError) as excinfo:
+        bedrock.get_inference_profile(inferenceProfileIdentifier=arn)
+    assert error_code(excinfo) == "AccessDeniedException" and status_of(excinfo) == 403
+    bedrock.get_inference_profile(inferenceProfileIdentifier=arn)
+    bedrock_emulator.error_next("DeleteInferenceProfile", "CustomError", status=418)
+    with pytest.raises(ClientError) as excinfo:
+        bedrock.delete_inference_profile(inferenceProfileIdentifier=arn)
+    assert error_code(excinfo) == "CustomError" and status_of(excinfo) == 418
+
+
+def test_request_log_records_operations_params_and_errors(bedrock: Any, bedrock_emulator: BedrockEmulator) -> None:
+    arn = create_profile(bedrock, "logged")
+    with pytest.raises(ClientError):
+        bedrock.get_inference_profile(inferenceProfileIdentifier="missingprofile")
+    bedrock.get_inference_profile(inferenceProfileIdentifier=arn)
+    assert bedrock_emulator.counts() == {"CreateInferenceProfile": 1, "GetInferenceProfile": 2}
+    assert bedrock_emulator.count("GetInferenceProfile") == 2
+    create, missing, found = bedrock_emulator.requests()
+    assert (create["method"], create["path"], create["status"]) == ("POST", "/inference-profiles", 201)
+    assert create["params"]["inferenceProfileName"] == "logged" and create["region"] == "us-east-1"
+    assert (missing["status"], missing["error_code"]) == (404, "ResourceNotFoundException")
+    assert found["params"] == {"inferenceProfileIdentifier": arn}
+    assert found["error_code"] is None
+    bedrock_emulator.reset_log()
+    assert bedrock_emulator.counts() == {} and bedrock_emulator.requests() == []
+
+
+def test_reset_clears_resources_faults_clock_and_log(bedrock: Any, bedrock_emulator: BedrockEmulator) -> None:
+    create_profile(bedrock, "before")
+    bedrock_emulator.throttle({"*": 1})
+    bedrock_emulator.fail_next("CreateProvisionedModelThroughput")
+    before = bedrock_emulator.advance(86400)
+    bedrock_emulator.reset(durations=0)
+    assert bedrock_emulator.now() < before
+    assert bedrock_emulator.counts() == {}
+    faults = bedrock_emulator.faults()
+    assert faults["throttle"] == {} and faults["failNext"] == {}
+    assert bedrock.list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"] == []
+    assert bedrock_emulator.durations() == dict.fromkeys(bedrock_emulator.durations(), 0.0)
+    bedrock.create_provisioned_model_throughput(modelUnits=1, provisionedModelName="pt", modelId=HAIKU_ARN)
+    assert bedrock.get_provisioned_model_throughput(provisionedModelId="pt")["status"] == "InService"
+
+
+def test_durations_and_clock_controls(bedrock_emulator: BedrockEmulator) -> None:
+    durations = bedrock_emulator.set_durations(5, provisioned_throughput_create=60)
+    assert durations["provisioned_throughput_create"] == 60 and durations["custom_model_deployment_create"] == 5
+    with pytest.raises(EmulatorControlError):
+        bedrock_emulator.set_durations(no_such_transition=1)
+    with pytest.raises(EmulatorControlError):
+        bedrock_emulator.fail_next("ListInferenceProfiles")
+    start = bedrock_emulator.now()
+    assert (bedrock_emulator.advance(3600) - start).total_seconds() >= 3600
+
+
+def test_http_control_endpoints_speak_json(bedrock_emulator: BedrockEmulator) -> None:
+    base = bedrock_emulator.endpoint + "/_emulator"
+
+    def call(method: str, path: str, body: Any = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        with urllib.request.urlopen(urllib.request.Request(base + path, data=data, method=method)) as response:
+            assert response.headers["Content-Type"] == "application/json"
+            return json.loads(response.read())
+
+    assert call("GET", "/health") == {"status": "ok"}
+    assert call("POST", "/clock/advance", {"seconds": 10})["offsetSeconds"] == 10
+    call("POST", "/faults/throttle", {"rates": {"GetInferenceProfile": 2}})
+    assert call("GET", "/faults")["throttle"] == {"GetInferenceProfile": 2}
+    assert call("POST", "/custom-models", {"modelName": "m", "baseModelId": "amazon.nova-lite-v1:0"})["modelArn"]
+    call("DELETE", "/faults")
+    assert call("GET", "/faults")["throttle"] == {}
+    with pytest.raises(urllib.error.HTTPError) as excinfo:
+        call("GET", "/nope")
+    assert excinfo.value.code == 404
+
+
+def test_connect_drives_a_running_emulator(bedrock_emulator: BedrockEmulator) -> None:
+    remote = BedrockEmulator.connect(bedrock_emulator.endpoint)
+    remote.error_next("ListInferenceProfiles", "ThrottlingException")
+    with pytest.raises(ClientError) as excinfo:
+        bedrock_emulator.client(retries={"total_max_attempts": 1}).list_inference_profiles()
+    assert error_code(excinfo) == "ThrottlingException"
+    assert remote.counts() == {"ListInferenceProfiles": 1}
+    remote.stop()  # leaves the (shared) server running
+    assert bedrock_emulator.counts() == {"ListInferenceProfiles": 1}
+
+
+def test_unknown_route_and_unimplemented_operation(bedrock: Any, bedrock_emulator: BedrockEmulator) -> None:
+    with urllib.request.urlopen(bedrock_emulator.endpoint + "/_emulator/health"):
+        pass
+    with pytest.raises(urllib.error.HTTPError) as excinfo:
+        urllib.request.urlopen(bedrock_emulator.endpoint + "/no-such-route")
+    assert excinfo.value.code == 404
+    with pytest.raises(ClientError) as excinfo:
+        bedrock.list_guardrails()
+    assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert bedrock_emulator.counts()["ListGuardrails"] == 1
