@@ -345,7 +345,8 @@ class CustomModelDeploymentArgs:
     A timed-out create or update keeps going in AWS; the next ``pulumi up`` resumes waiting for it."""
     adopt_existing: Optional[pulumi.Input[bool]] = None
     """When a deployment with this name already exists, manage it instead of failing (it must have the
-    same description; its model and tags are set to this resource's). Default: false."""
+    same description; its model and tags are set to this resource's; one that ends Failed is deleted,
+    as a failed create is). Default: false."""
 
 
 class CustomModelDeployment(Resource, module="bedrock", name="CustomModelDeployment"):
