@@ -9,6 +9,7 @@ profiles are offered in the regions of their geography (``us.`` profiles in US r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping
@@ -140,24 +141,24 @@ FOUNDATION_MODELS: Mapping[str, FoundationModel] = {
             ("us", "eu", "apac"),
         ),
         FoundationModel(
-            "amazon.titan-embed-text-v2:0", "Titan Text Embeddings V2", "Amazon",
+            "amazon.titan-embed-text-v2:0", "Titan Embed Text V2", "Amazon",
             ("TEXT",), ("EMBEDDING",), (), ("ON_DEMAND", "PROVISIONED"), (), False,
         ),
         FoundationModel(
-            "amazon.titan-text-express-v1", "Titan Text G1 - Express", "Amazon",
+            "amazon.titan-text-express-v1", "Titan Text Express", "Amazon",
             ("TEXT",), ("TEXT",), ("FINE_TUNING", "CONTINUED_PRE_TRAINING"), ("ON_DEMAND", "PROVISIONED"),
             (), True, "LEGACY",
         ),
         FoundationModel(
-            "meta.llama3-1-8b-instruct-v1:0", "Llama 3.1 8B Instruct", "Meta",
+            "meta.llama3-1-8b-instruct-v1:0", "Llama 3.1 8B", "Meta",
             ("TEXT",), ("TEXT",), ("FINE_TUNING", "DISTILLATION"), ("ON_DEMAND", "PROVISIONED"), ("us",),
         ),
         FoundationModel(
-            "meta.llama3-1-70b-instruct-v1:0", "Llama 3.1 70B Instruct", "Meta",
+            "meta.llama3-1-70b-instruct-v1:0", "Llama 3.1 70B", "Meta",
             ("TEXT",), ("TEXT",), ("FINE_TUNING", "DISTILLATION"), ("ON_DEMAND", "PROVISIONED"), ("us",),
         ),
         FoundationModel(
-            "mistral.mistral-large-2402-v1:0", "Mistral Large (24.02)", "Mistral AI",
+            "mistral.mistral-large-2402-v1:0", "Mistral Large 24.02", "Mistral AI",
             ("TEXT",), ("TEXT",), (), ("ON_DEMAND",), (),
         ),
         FoundationModel(
@@ -181,7 +182,15 @@ class SystemInferenceProfile:
 
     @property
     def inference_profile_name(self) -> str:
-        return f"{self.geography.display_name} {self.model.model_name}"
+        """E.g. ``US Claude 3-5 Sonnet v2``: the service's naming, within botocore's InferenceProfileName
+        pattern (letters, digits and single separators, so no dots)."""
+        return re.sub(r"[^0-9a-zA-Z]+", lambda m: m.group(0)[0] if m.group(0)[0] in " _-" else "-",
+                      f"{self.geography.display_name} {self.model.model_name}")
+
+    @property
+    def description(self) -> str:
+        regions = " ".join(self.geography.destination_regions)
+        return f"Routes requests to {self.model.model_name} in {regions}"
 
     def arn(self, region: str, account_id: str) -> str:
         return f"arn:{PARTITION}:bedrock:{region}:{account_id}:inference-profile/{self.inference_profile_id}"

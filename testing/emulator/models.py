@@ -137,8 +137,7 @@ class SystemInferenceProfileView:
     def to_dict(self) -> dict[str, Any]:
         return {
             "inferenceProfileName": self.profile.inference_profile_name,
-            "description": f"Routes requests to {self.profile.model.model_name} in "
-            f"{', '.join(self.profile.geography.destination_regions)}.",
+            "description": self.profile.description,
             "createdAt": SYSTEM_PROFILE_CREATED_AT,
             "updatedAt": SYSTEM_PROFILE_CREATED_AT,
             "inferenceProfileArn": self.arn,
@@ -473,7 +472,8 @@ class BedrockEmulatorBackend(BedrockBackend):
         model.model_arn = self._arn(f"custom-model/{base_model_id}/{resource_id()}")
         model.creation_time = self._now()
         model.model_status = status
-        model.base_model_id = base_model_id
+        # botocore's ModelName pattern for baseModelName: the model ID without its version suffix
+        model.base_model_name = base_model_id.split(":")[0]
 
     def create_model_customization_job(self, **kwargs: Any) -> str:  # type: ignore[override]
         base = self._find_foundation_model(kwargs["base_model_identifier"])
@@ -493,6 +493,9 @@ class BedrockEmulatorBackend(BedrockBackend):
         job.output_model_name = model.model_name
         job.status = "Completed"
         job.failure_message = None
+        if not kwargs.get("custom_model_kms_key_id"):
+            job.output_model_kms_key_arn = None
+            model.model_kms_key_arn = None
         job.creation_time = job.last_modified_time = job.end_time = model.creation_time
         return job.job_arn
 

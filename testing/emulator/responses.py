@@ -307,7 +307,7 @@ class BedrockEmulatorResponse(BedrockResponse):
 
     def get_model_customization_job(self) -> ActionResult:  # type: ignore[override]
         job = self.bedrock_backend.get_model_customization_job(self.params["jobIdentifier"])
-        return ActionResult(job.to_dict())
+        return ActionResult({"validationDataConfig": {"validators": []}, **job.to_dict()})
 
     # ------------------------------------------------------------- dispatch
 
