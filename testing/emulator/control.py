@@ -10,7 +10,6 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Iterable, Mapping
 
-from .clock import Durations
 from .server import EmulatorServer
 
 DEFAULT_REGION = "us-east-1"

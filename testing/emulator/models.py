@@ -13,7 +13,7 @@ import json
 import string
 import threading
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, TypeVar
 
@@ -28,7 +28,6 @@ from .catalogue import (
     SYSTEM_PROFILE_CREATED_AT,
     FoundationModel,
     SystemInferenceProfile,
-    foundation_model_arn,
     system_inference_profiles_in,
 )
 from .clock import Durations, EmulatorClock, add_months

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import time
 import urllib.request
 from typing import Any
@@ -205,3 +207,25 @@ def test_unknown_route_and_unimplemented_operation(bedrock: Any, bedrock_emulato
         bedrock.list_guardrails()
     assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert bedrock_emulator.counts()["ListGuardrails"] == 1
+
+
+def test_session_fixture_points_boto3_at_the_emulator(bedrock_emulator_server: BedrockEmulator) -> None:
+    assert os.environ["AWS_ENDPOINT_URL_BEDROCK"] == bedrock_emulator_server.endpoint
+    assert os.environ["AWS_ACCESS_KEY_ID"] == os.environ["AWS_SECRET_ACCESS_KEY"] == "testing"
+    assert "AWS_SESSION_TOKEN" not in os.environ and os.environ["AWS_DEFAULT_REGION"]
+
+
+def test_moto_style_url_dispatch_resolves_region_from_the_host(bedrock_emulator: BedrockEmulator) -> None:
+    from werkzeug.test import EnvironBuilder
+
+    from pulumi_bedrock_inference.testing.emulator.server import EmulatorRequest
+    from pulumi_bedrock_inference.testing.emulator.urls import url_bases, url_paths
+
+    builder = EnvironBuilder(
+        method="GET", path="/foundation-models/amazon.nova-pro-v1%3A0", base_url="https://bedrock.eu-west-1.amazonaws.com"
+    )
+    request = EmulatorRequest(builder.get_environ())
+    assert any(re.match(base, request.url) for base in url_bases)
+    status, _, body = url_paths["{0}/.*$"](request, request.raw_url, dict(request.headers))
+    assert status == 200
+    assert json.loads(body)["modelDetails"]["modelArn"] == "arn:aws:bedrock:eu-west-1::foundation-model/amazon.nova-pro-v1:0"
