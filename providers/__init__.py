@@ -4,16 +4,34 @@ The module paths, provider class names and type tokens below are stored in users
 they are a public API and do not move.
 """
 
+from .custom_model_deployment import (
+    CustomModelDeployment,
+    CustomModelDeploymentArgs,
+    CustomModelDeploymentProvider,
+    CustomModelDeploymentTimeoutsArgs,
+)
 from .inference_profile import (
     ApplicationInferenceProfile,
     ApplicationInferenceProfileArgs,
     ApplicationInferenceProfileProvider,
     ModelSourceArgs,
 )
+from .provisioned_throughput import (
+    ProvisionedModelThroughput,
+    ProvisionedModelThroughputArgs,
+    ProvisionedModelThroughputProvider,
+)
 
 __all__ = [
     "ApplicationInferenceProfile",
     "ApplicationInferenceProfileArgs",
     "ApplicationInferenceProfileProvider",
+    "CustomModelDeployment",
+    "CustomModelDeploymentArgs",
+    "CustomModelDeploymentProvider",
+    "CustomModelDeploymentTimeoutsArgs",
     "ModelSourceArgs",
+    "ProvisionedModelThroughput",
+    "ProvisionedModelThroughputArgs",
+    "ProvisionedModelThroughputProvider",
 ]

@@ -8,10 +8,24 @@ import pickletools
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
-from pulumi_bedrock_inference.providers import ApplicationInferenceProfileProvider
-from pulumi_bedrock_inference.providers.inference_profile import ApplicationInferenceProfile
+from pulumi_bedrock_inference.providers import (
+    ApplicationInferenceProfile,
+    ApplicationInferenceProfileProvider,
+    CustomModelDeployment,
+    CustomModelDeploymentProvider,
+    ProvisionedModelThroughput,
+    ProvisionedModelThroughputProvider,
+)
 
-PROVIDERS = [ApplicationInferenceProfileProvider]
+PROVIDERS = [ApplicationInferenceProfileProvider, CustomModelDeploymentProvider, ProvisionedModelThroughputProvider]
+
+# Stored in users' state files: changing any of these needs a compatibility path (aliases, an old
+# module kept importable) and a test of it.
+PUBLIC_API = [
+    (ApplicationInferenceProfile, ApplicationInferenceProfileProvider, "inference_profile", "ApplicationInferenceProfile"),
+    (CustomModelDeployment, CustomModelDeploymentProvider, "custom_model_deployment", "CustomModelDeployment"),
+    (ProvisionedModelThroughput, ProvisionedModelThroughputProvider, "provisioned_throughput", "ProvisionedModelThroughput"),
+]
 
 
 @pytest.mark.parametrize("provider_class", PROVIDERS)
@@ -26,9 +40,11 @@ def test_serialized_provider_is_a_small_reference_without_code(provider_class: t
     assert provider_class.serialize_as_secret_always is False
 
 
-def test_type_tokens_and_module_paths_are_the_public_api() -> None:
-    assert ApplicationInferenceProfileProvider.__module__ == "pulumi_bedrock_inference.providers.inference_profile"
-    assert ApplicationInferenceProfile._resource_type_name == "dynamic/bedrock:ApplicationInferenceProfile"
+@pytest.mark.parametrize(("resource", "provider", "module", "name"), PUBLIC_API)
+def test_type_tokens_and_module_paths_are_the_public_api(resource: type, provider: type, module: str, name: str) -> None:
+    assert provider.__module__ == f"pulumi_bedrock_inference.providers.{module}"
+    assert provider.__qualname__ == f"{name}Provider"
+    assert resource._resource_type_name == f"dynamic/bedrock:{name}"  # type: ignore[attr-defined]
 
 
 def test_a_provider_configured_in_the_provider_process_still_pickles_small() -> None:
