@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any, Callable, ClassVar, Mapping
 
+import pulumi
 from botocore.exceptions import ProfileNotFound
 from pulumi.dynamic import ConfigureRequest, DiffResult, ResourceProvider
 from pulumi.output import Unknown
@@ -26,6 +27,9 @@ AUTONAME = "_autoname"
 """Internal input: ``project/stack/resource-name``, sent by the resource class when ``name`` is absent."""
 
 Equal = Callable[[Any, Any], bool]
+
+BEDROCK_ARN = re.compile(r"arn:(?P<partition>[^:]+):bedrock:(?P<region>[^:]*):(?P<account>[^:]*):(?P<kind>[^/]+)/(?P<id>.+)")
+"""Any Bedrock ARN: ``arn:aws:bedrock:us-east-1:123456789012:custom-model-deployment/abc123def456``."""
 
 
 class BedrockProvider(ResourceProvider):
@@ -147,6 +151,15 @@ class BedrockProvider(ResourceProvider):
             "tags": tagging.own_tags(tags_all, self.stack_config.default_tags, previous_own),
             "tags_all": dict(tags_all),
         }
+
+
+def resource_props(args: Any, inputs: tuple[str, ...], outputs: tuple[str, ...], resource_name: str) -> dict[str, Any]:
+    """The props a resource class registers: its inputs, the autoname seed, and outputs as ``None``
+    (a dynamic resource exposes only the properties it registered)."""
+    props: dict[str, Any] = {field: getattr(args, field) for field in inputs if field != AUTONAME}
+    props[AUTONAME] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
+    props.update({field: None for field in outputs})
+    return props
 
 
 def client_token(kind: str, region: str, name: str, request: Mapping[str, Any]) -> str:

@@ -9,7 +9,6 @@ updating take minutes with no published bound: both wait, bounded by ``timeouts`
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional, TypedDict
@@ -18,7 +17,7 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from . import tags as tagging
-from .base import AUTONAME, BedrockProvider, client_token, ignore_not_found, same, same_or_absent
+from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, resource_props, client_token, ignore_not_found, same, same_or_absent
 from .errors import BedrockError, ConflictError, InvalidRequestError, NotFoundError, NotStabilizedError, aws_call
 from .validation import InputChecker, StringRule, api_rule, timeout_seconds
 from .waiter import Waiter, wait
@@ -40,7 +39,6 @@ DESCRIPTION_RULE = StringRule(_DESCRIPTION_API_RULE.min_length, _DESCRIPTION_API
 TIMEOUT_OPERATIONS = ("create", "update", "delete")
 DEFAULT_TIMEOUTS = {"create": 60 * 60.0, "update": 60 * 60.0, "delete": 30 * 60.0}
 
-_ARN = re.compile(r"arn:(?P<partition>[^:]+):bedrock:(?P<region>[^:]*):(?P<account>[^:]*):(?P<kind>[^/]+)/(?P<id>.+)")
 
 # The waits read these module globals at call time, so tests can replace them with a fake clock.
 _clock: Callable[[], float] = time.monotonic
@@ -117,7 +115,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
             return
         if not isinstance(region, str):
             return
-        arn_region = _ARN.fullmatch(model_arn).group("region")  # type: ignore[union-attr]
+        arn_region = BEDROCK_ARN.fullmatch(model_arn).group("region")  # type: ignore[union-attr]
         if arn_region != region:
             checker.fail("model_arn", f"is in region {arn_region}, but the deployment is created in {region}")
 
@@ -196,7 +194,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
             raise NotStabilizedError("creating", label, "Failed", f"{error.aws_message}. {cleanup}") from error
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        region = props.get("region") or _ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
+        region = props.get("region") or BEDROCK_ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
         client = self.client(region)
         label = self.label(props.get("name") or id_)
         deployment = ignore_not_found(lambda: find_deployment(client, id_, label))
@@ -244,7 +242,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
         )
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        region = props.get("region") or _ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
+        region = props.get("region") or BEDROCK_ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
         timeout = timeout_seconds(props.get("timeouts"), "delete", DEFAULT_TIMEOUTS["delete"])
         self._delete_and_wait(self.client(region), id_, props.get("name") or id_, timeout)
 
@@ -382,7 +380,4 @@ class CustomModelDeployment(Resource, module="bedrock", name="CustomModelDeploym
         **kwargs: Any,
     ) -> None:
         args = args or CustomModelDeploymentArgs(**kwargs)
-        props: dict[str, Any] = {field: getattr(args, field) for field in INPUTS if field != AUTONAME}
-        props[AUTONAME] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
-        props.update({field: None for field in OUTPUTS})
-        super().__init__(CustomModelDeploymentProvider(), resource_name, props, opts)
+        super().__init__(CustomModelDeploymentProvider(), resource_name, resource_props(args, INPUTS, OUTPUTS, resource_name), opts)

@@ -7,7 +7,6 @@ place; name, description, model source and region replace the profile.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, TypedDict
 
@@ -15,7 +14,7 @@ import boto3
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from .base import AUTONAME, BedrockProvider, client_token, ignore_not_found, same, same_or_absent
+from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, resource_props, client_token, ignore_not_found, same, same_or_absent
 from .errors import ConflictError, InvalidRequestError, NotFoundError, aws_call
 from .validation import InputChecker, StringRule, api_rule, is_unknown
 
@@ -34,7 +33,6 @@ COPY_FROM_ID_RULE = StringRule(1, 2048, r"[a-z0-9-]{1,63}[.][a-z0-9-]{1,63}([.]?
 GEOGRAPHIC_PREFIXES = frozenset({"us", "eu", "apac", "jp", "au", "ca", "global", "us-gov"})
 """First segment of a system-defined (cross-region) inference profile ID, e.g. ``us.``."""
 
-_ARN = re.compile(r"arn:(?P<partition>[^:]+):bedrock:(?P<region>[^:]*):(?P<account>[^:]*):(?P<kind>[^/]+)/(?P<id>.+)")
 
 
 class ApplicationInferenceProfileProvider(BedrockProvider):
@@ -86,7 +84,7 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
                 )
                 return
             region = checker.inputs.get("region")
-            arn_region = _ARN.fullmatch(copy_from).group("region")  # type: ignore[union-attr]
+            arn_region = BEDROCK_ARN.fullmatch(copy_from).group("region")  # type: ignore[union-attr]
             if isinstance(region, str) and arn_region and arn_region != region:
                 checker.fail("model_source.copy_from", f"is in region {arn_region}, but the profile is created in {region}")
         elif COPY_FROM_ID_RULE.problem(copy_from):
@@ -163,7 +161,7 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
         return arn
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        region = props.get("region") or _ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
+        region = props.get("region") or BEDROCK_ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
         client = self.client(region)
         label = self.label(props.get("name") or id_)
         profile = ignore_not_found(lambda: find_profile(client, id_, label))
@@ -262,8 +260,8 @@ def recover_copy_from(models: list[Mapping[str, str]], previous: str | None) -> 
 
 def same_source(old: Any, new: Any) -> bool:
     """Model sources are equal when they name the same model or profile ID (ID and ARN forms alike)."""
-    old_region = _ARN.fullmatch((old or {}).get("copy_from") or "")
-    new_region = _ARN.fullmatch((new or {}).get("copy_from") or "")
+    old_region = BEDROCK_ARN.fullmatch((old or {}).get("copy_from") or "")
+    new_region = BEDROCK_ARN.fullmatch((new or {}).get("copy_from") or "")
     if old_region and new_region and old_region.group("region") != new_region.group("region"):
         return False
     return _source_id(old) == _source_id(new)
@@ -275,7 +273,7 @@ def _source_id(source: Any) -> Any:
     copy_from = source.get("copy_from")
     if not isinstance(copy_from, str):
         return copy_from
-    match = _ARN.fullmatch(copy_from)
+    match = BEDROCK_ARN.fullmatch(copy_from)
     return match.group("id") if match else copy_from
 
 
@@ -347,7 +345,4 @@ class ApplicationInferenceProfile(Resource, module="bedrock", name="ApplicationI
         **kwargs: Any,
     ) -> None:
         args = args or ApplicationInferenceProfileArgs(**kwargs)
-        props: dict[str, Any] = {field: getattr(args, field) for field in INPUTS if field != AUTONAME}
-        props[AUTONAME] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
-        props.update({field: None for field in OUTPUTS})
-        super().__init__(ApplicationInferenceProfileProvider(), resource_name, props, opts)
+        super().__init__(ApplicationInferenceProfileProvider(), resource_name, resource_props(args, INPUTS, OUTPUTS, resource_name), opts)

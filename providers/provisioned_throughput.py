@@ -10,7 +10,6 @@ commitment cannot be deleted: delete refuses at once, before any AWS delete call
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sys
 import time
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from . import waiter as waiting
-from .base import AUTONAME, BedrockProvider, client_token, ignore_not_found, same, same_or_absent
+from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, resource_props, client_token, ignore_not_found, same, same_or_absent
 from .errors import ConflictError, InvalidRequestError, NotStabilizedError, aws_call
 from .validation import InputChecker, api_rule, contains_unknown, is_unknown, timeout_seconds
 
@@ -43,7 +42,6 @@ MODEL_RULE = api_rule("CreateProvisionedModelThroughput", "modelId").meaning_is(
     "a foundation model ID such as amazon.titan-text-express-v1:0:8k, a custom model name, or the ARN of either"
 )
 
-_ARN = re.compile(r"arn:(?P<partition>[^:]+):bedrock:(?P<region>[^:]*):(?P<account>[^:]*):(?P<kind>[^/]+)/(?P<id>.+)")
 
 sleep = time.sleep
 """How waits sleep; tests replace it."""
@@ -89,7 +87,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         if problem:
             checker.fail("model_arn", problem if "pattern" not in problem else f"must be {MODEL_RULE.meaning} (got {model!r})")
             return
-        match = _ARN.fullmatch(model)
+        match = BEDROCK_ARN.fullmatch(model)
         if match and isinstance(region, str) and match.group("region") != region:
             checker.fail("model_arn", f"is in region {match.group('region')}, but the throughput is created in {region}")
 
@@ -211,7 +209,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             raise NotStabilizedError(action, self.label(name), error.code, f"{error.aws_message}{cleanup}") from error
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        region = props.get("region") or _ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
+        region = props.get("region") or BEDROCK_ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
         client = self.client(region)
         label = self.label(props.get("provisioned_model_name") or id_)
         throughput = ignore_not_found(lambda: find_throughput(client, id_, label))
@@ -308,7 +306,7 @@ def _model_key(model: Any) -> tuple[str, str, str | None] | None:
     """(kind, ID, region) of a model ID, custom model name or ARN; a bare name is a custom model."""
     if not isinstance(model, str) or is_unknown(model):
         return None
-    match = _ARN.fullmatch(model)
+    match = BEDROCK_ARN.fullmatch(model)
     if match:
         return match.group("kind"), match.group("id"), match.group("region") or None
     return ("foundation-model" if "." in model else "custom-model-name"), model, None
@@ -509,7 +507,4 @@ class ProvisionedModelThroughput(Resource, module="bedrock", name="ProvisionedMo
         **kwargs: Any,
     ) -> None:
         args = args or ProvisionedModelThroughputArgs(**kwargs)
-        props: dict[str, Any] = {field: getattr(args, field) for field in INPUTS if field != AUTONAME}
-        props[AUTONAME] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
-        props.update({field: None for field in OUTPUTS})
-        super().__init__(ProvisionedModelThroughputProvider(), resource_name, props, opts)
+        super().__init__(ProvisionedModelThroughputProvider(), resource_name, resource_props(args, INPUTS, OUTPUTS, resource_name), opts)
