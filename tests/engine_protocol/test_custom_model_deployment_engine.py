@@ -68,3 +68,19 @@ def test_bad_inputs_fail_at_check_with_no_aws_call(engine: DynamicProviderProces
     result = engine.check(URN, {}, news("arn:aws:bedrock:us-east-1::foundation-model/" + HAIKU, name="bad name", timeouts={"create": "soon"}))
     assert {f.property for f in result.failures} == {"model_arn", "name", "timeouts.create"}
     assert bedrock_emulator.counts() == {}
+
+
+def test_a_timed_out_create_is_resumed_by_the_next_up_without_a_duplicate(engine: DynamicProviderProcess, bedrock_emulator: BedrockEmulator) -> None:
+    model = bedrock_emulator.seed_custom_model("tuned", HAIKU)
+    bedrock_emulator.set_durations(custom_model_deployment_create=3600)
+    checked = engine.check(URN, {}, news(model, timeouts={"create": "1s"}))
+    with pytest.raises(ProviderError) as raised:
+        engine.create(URN, checked.inputs)
+    assert "still Creating after 1s (timeout 1s)" in str(raised.value)
+    assert "pulumi up" in str(raised.value)
+
+    bedrock_emulator.advance(3600)
+    again = engine.check(URN, {}, news(model, timeouts={"create": "1s"}))
+    resumed = engine.create(URN, again.inputs)
+    assert resumed.outputs["status"] == "Active"
+    assert len(bedrock_emulator.client("us-east-1").list_custom_model_deployments()["modelDeploymentSummaries"]) == 1
