@@ -90,6 +90,9 @@ def parse_duration(text: str) -> float | None:
     return hours * 3600 + minutes * 60 + seconds
 
 
+_SKIP = object()
+
+
 class InputChecker:
     """Collects the check failures of one resource's inputs and returns them normalized."""
 
@@ -100,16 +103,21 @@ class InputChecker:
     def fail(self, field: str, reason: str) -> None:
         self.failures.append(CheckFailure(field, f"{field} {reason}" if not reason.startswith(field) else reason))
 
-    def present(self, field: str) -> bool:
-        return self.inputs.get(field) is not None
-
-    def string(self, field: str, rule: StringRule | None = None, *, required: bool = False) -> None:
+    def _given(self, field: str, required: bool) -> Any:
+        """The value to validate, or ``_SKIP`` when it is absent (a failure if required) or unknown."""
         value = self.inputs.get(field)
         if value is None:
             if required:
                 self.fail(field, "is required")
-            return
-        if is_unknown(value):
+            return _SKIP
+        return _SKIP if is_unknown(value) else value
+
+    def present(self, field: str) -> bool:
+        return self.inputs.get(field) is not None
+
+    def string(self, field: str, rule: StringRule | None = None, *, required: bool = False) -> None:
+        value = self._given(field, required)
+        if value is _SKIP:
             return
         if not isinstance(value, str):
             self.fail(field, f"must be a string, got {type(value).__name__}")
@@ -119,24 +127,16 @@ class InputChecker:
             self.fail(field, problem)
 
     def enum(self, field: str, allowed: Iterable[str], *, required: bool = False) -> None:
-        value = self.inputs.get(field)
         allowed = list(allowed)
-        if value is None:
-            if required:
-                self.fail(field, "is required")
-            return
-        if is_unknown(value):
+        value = self._given(field, required)
+        if value is _SKIP:
             return
         if value not in allowed:
             self.fail(field, f"must be one of {', '.join(allowed)} (got {value!r})")
 
     def integer(self, field: str, *, minimum: int | None = None, maximum: int | None = None, required: bool = False) -> None:
-        value = self.inputs.get(field)
-        if value is None:
-            if required:
-                self.fail(field, "is required")
-            return
-        if is_unknown(value):
+        value = self._given(field, required)
+        if value is _SKIP:
             return
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(field, f"must be a whole number, got {type(value).__name__}")
