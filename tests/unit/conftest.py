@@ -5,7 +5,6 @@ from typing import Any, Iterator
 import boto3
 import pytest
 from botocore.stub import Stubber
-
 from pulumi_bedrock_inference.providers import base
 
 
@@ -38,3 +37,18 @@ class FakeConfig:
 class FakeConfigureRequest:
     def __init__(self, values: dict[str, str]) -> None:
         self.config = FakeConfig(values)
+
+
+class FakeClock:
+    """A clock for waits: sleeping advances it and records the delay; nothing really sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds

@@ -7,12 +7,13 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 from pulumi.output import Unknown
-
 from pulumi_bedrock_inference.providers import client as aws_client
 from pulumi_bedrock_inference.providers import errors, tags
 from pulumi_bedrock_inference.providers.config import ProviderConfig
 from pulumi_bedrock_inference.providers.validation import InputChecker, parse_duration
 from pulumi_bedrock_inference.providers.waiter import Waiter, wait
+
+from .conftest import FakeClock
 
 
 def test_stack_config_reads_the_aws_keys_pulumi_aws_users_set() -> None:
@@ -117,19 +118,6 @@ def test_unknowns_pass_validation_and_integral_floats_become_ints() -> None:
 @pytest.mark.parametrize(("text", "seconds"), [("30m", 1800), ("1h30m", 5400), ("45s", 45), ("2h", 7200), ("", None), ("ten", None)])
 def test_durations(text: str, seconds: float | None) -> None:
     assert parse_duration(text) == seconds
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def time(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 DEPLOYMENT = Waiter(

@@ -9,12 +9,13 @@ from typing import Any, Iterator
 import pytest
 from botocore.stub import ANY, Stubber
 from pulumi.output import Unknown
-
 from pulumi_bedrock_inference.providers import custom_model_deployment as module
 from pulumi_bedrock_inference.providers import errors
-from pulumi_bedrock_inference.providers.custom_model_deployment import CustomModelDeploymentProvider
+from pulumi_bedrock_inference.providers.custom_model_deployment import (
+    CustomModelDeploymentProvider,
+)
 
-from .conftest import FakeConfigureRequest
+from .conftest import FakeClock, FakeConfigureRequest
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -24,19 +25,6 @@ ARN = f"arn:aws:bedrock:{REGION}:{ACCOUNT}:custom-model-deployment/a1b2c3d4e5f6"
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone.utc)
 LATER = NOW + dt.timedelta(minutes=7)
 GET = {"customModelDeploymentIdentifier": ARN}
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def time(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture(autouse=True)

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from botocore.stub import ANY, Stubber
 from pulumi.output import Unknown
-
 from pulumi_bedrock_inference.providers import errors
-from pulumi_bedrock_inference.providers.inference_profile import ApplicationInferenceProfileProvider
+from pulumi_bedrock_inference.providers.inference_profile import (
+    ApplicationInferenceProfileProvider,
+)
 
 from .conftest import FakeConfigureRequest
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from pulumi_bedrock_inference.providers.inference_profile import (
     COPY_FROM_ID_RULE,
     DESCRIPTION_RULE,

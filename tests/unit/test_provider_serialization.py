@@ -7,7 +7,6 @@ import pickletools
 
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
-
 from pulumi_bedrock_inference.providers import (
     ApplicationInferenceProfile,
     ApplicationInferenceProfileProvider,

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from botocore.stub import ANY, Stubber
 from pulumi.output import Unknown
-
 from pulumi_bedrock_inference.providers import errors
 from pulumi_bedrock_inference.providers import provisioned_throughput as module
 from pulumi_bedrock_inference.providers.provisioned_throughput import (
