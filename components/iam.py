@@ -24,7 +24,11 @@ resource types and condition keys from the Service Authorization Reference for A
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
+
+if TYPE_CHECKING:
+    import pulumi
+    import pulumi_aws as aws
 
 __all__ = [
     "CONDITION_KEY",
@@ -32,6 +36,7 @@ __all__ = [
     "INVOKE_ACTION",
     "STREAM_ACTION",
     "invoke_policy_document",
+    "role_policy",
 ]
 
 INVOKE_ACTION = "bedrock:InvokeModel"
@@ -118,3 +123,32 @@ def _allow(sid: str, actions: list[str], resources: list[str], condition: Option
 
 def _document(statements: list[dict[str, Any]]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": statements}
+
+
+def role_policy(
+    parent: "pulumi.Resource", parent_name: str, role: Any, policy: "pulumi.Input[str]", name: Optional[str] = None
+) -> "aws.iam.RolePolicy":
+    """An inline ``aws.iam.RolePolicy`` holding ``policy`` on ``role``, a child of ``parent``.
+
+    pulumi-aws is imported here, on first use, so that programs using only the policy documents
+    never load it (and never need AWS credentials in preview: pulumi-aws#3971).
+    """
+    import pulumi
+    import pulumi_aws as aws
+
+    if isinstance(role, aws.iam.Role):
+        role_name, label = role.name, role.pulumi_resource_name
+    elif isinstance(role, str):
+        role_name, label = role, role
+    elif isinstance(role, pulumi.Output):
+        if name is None:
+            raise ValueError(f"grant_invoke on {parent_name}: name is required when role is an Output (the role's name is not known yet)")
+        role_name, label = role, ""
+    else:
+        raise TypeError(f"grant_invoke on {parent_name}: role must be an aws.iam.Role or a role name, got {type(role).__name__}")
+    return aws.iam.RolePolicy(
+        name or f"{parent_name}-invoke-{label}",
+        role=role_name,
+        policy=policy,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
