@@ -169,3 +169,26 @@ def test_grant_invoke_with_mocked_iam(bedrock_emulator: BedrockEmulator, custom_
     assert set(again.kinds().values()) == {"same"} and bedrock_emulator.counts() == {}
     stack.destroy()
     assert len(stack.state) == 0
+
+
+def test_moving_between_on_demand_and_provisioned_replaces_the_child_and_model_id(bedrock_emulator: BedrockEmulator, stack: Stack) -> None:
+    def endpoint(provisioned: bool) -> Callable[[], None]:
+        def run() -> None:
+            chat = InferenceEndpoint("chat", model=HAIKU, provisioned_throughput={"model_units": 1} if provisioned else None)
+            pulumi.export("model_id", chat.model_id)
+            pulumi.export("kind", chat.kind)
+
+        return run
+
+    on_demand = stack.up(endpoint(False))
+    assert on_demand.outputs["kind"] == "profile"
+    provisioned = stack.up(endpoint(True))
+    assert {n: k for n, k in provisioned.kinds().items() if k != "same"} == {"chat-throughput": "create", "chat-profile": "delete"}
+    assert provisioned.outputs["kind"] == "provisioned" and provisioned.outputs["model_id"] != on_demand.outputs["model_id"]
+    assert ":provisioned-model/" in provisioned.outputs["model_id"]
+    client = bedrock_emulator.client(REGION)
+    assert client.list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"] == []
+    back = stack.up(endpoint(False))
+    assert {n: k for n, k in back.kinds().items() if k != "same"} == {"chat-profile": "create", "chat-throughput": "delete"}
+    assert client.list_provisioned_model_throughputs()["provisionedModelSummaries"] == []
+    stack.destroy()
