@@ -25,7 +25,6 @@ PROJECT = "bedrock-components"
 REGION = "us-east-1"
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 CONFIG = {"aws:region": REGION, "aws:defaultTags": {"tags": {"env": "test"}}}
-PROFILE = "pulumi-python:dynamic/bedrock:ApplicationInferenceProfile"
 
 
 def without_aws(env: dict[str, str]) -> dict[str, str]:
