@@ -114,7 +114,10 @@ class InferenceEndpoint(pulumi.ComponentResource):
     invoke_policy: pulumi.Output[str]
     """IAM policy JSON granting exactly the invoke access (see :func:`~.iam.invoke_policy_document`)."""
     env: pulumi.Output[dict[str, str]]
-    """``{"BEDROCK_MODEL_ID": model_id, "AWS_REGION": <child's region>}`` for a Lambda function or container."""
+    """``{"BEDROCK_MODEL_ID": model_id, "AWS_REGION": <child's region>}`` for a container (ECS, EKS, App Runner)."""
+    lambda_env: pulumi.Output[dict[str, str]]
+    """``{"BEDROCK_MODEL_ID": model_id, "BEDROCK_REGION": <child's region>}`` for a Lambda function, where
+    ``AWS_REGION`` is reserved (Lambda sets it to the function's region and refuses it in the configuration)."""
     profile: Optional[ApplicationInferenceProfile]
     """The child profile, when ``kind`` is ``profile``."""
     deployment: Optional[CustomModelDeployment]
@@ -192,6 +195,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
         self.regions = regions
         self.invoke_policy = iam.invoke_policy_json(target, streaming=True)
         self.env = pulumi.Output.all(arn, region).apply(lambda values: {"BEDROCK_MODEL_ID": values[0], "AWS_REGION": values[1]})
+        self.lambda_env = pulumi.Output.all(arn, region).apply(lambda values: {"BEDROCK_MODEL_ID": values[0], "BEDROCK_REGION": values[1]})
         self.register_outputs({
             "model_id": self.model_id,
             "kind": self.kind,
@@ -199,6 +203,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
             "regions": self.regions,
             "invoke_policy": self.invoke_policy,
             "env": self.env,
+            "lambda_env": self.lambda_env,
         })
 
     def grant_invoke(
