@@ -23,7 +23,8 @@ behaviour below names the engine function it follows.
     Python dynamic provider reports none, so the option has no effect on dynamic resources, as
     under the engine.
   * **Replace** (``continueStepsFromDiff``): a ``protect``-ed resource (old and new) is never
-    replaced: the run fails with the engine's message before any step. The replacement is checked
+    replaced: ``up`` fails with the engine's message before any step; ``preview`` shows the whole
+    plan, then fails with it. The replacement is checked
     again with no olds. ``delete_before_replace``, when set (``True`` *or* ``False``), overrides the
     provider's answer. Create-before-delete: the new resource is created, the old one is marked
     for deletion (``pending delete``, kept in the state) and deleted after the program has
@@ -31,8 +32,9 @@ behaviour below names the engine function it follows.
     Delete-before-create: the old one is deleted first and kept in the state as pending
     replacement until its replacement exists.
   * **Concurrency**: Check and Diff run on one step-generation thread, one registration at a time
-    (``deploymentExecutor.Execute``'s single loop), so a provider whose Check or Diff blocks stalls
-    every other registration. Create/Update/Delete run in a pool of ``parallel`` workers
+    (``deploymentExecutor.Execute``'s single loop; ``sg.diff`` diffs in place unless
+    ``PULUMI_PARALLEL_DIFF`` is set, which is off by default), so a provider whose Check or Diff
+    blocks stalls every other registration. Create/Update/Delete run in a pool of ``parallel`` workers
     (``newStepExecutor``; default ``PULUMI_PARALLEL`` or 4 × CPUs, as ``defaultParallel`` in
     ``pkg/cmd/pulumi/operations/up.go``). Deletes at the end run by dependency level, each level in
     parallel (``ScheduleDeletes``).
@@ -78,6 +80,10 @@ Limitations (deliberate, to stay small):
   (``calculateDependentReplacements``), and ``deleted_with`` does not cascade replacements.
 - ``ignore_changes`` paths: keys, ``a.b``, ``a["b"]`` and ``a[0]``; no wildcards.
 - Non-dynamic custom resources are mocked: no provider, never read by refresh.
+- ``refresh`` writes the state once, at the end: a failed Read leaves the state as it was, where the
+  engine would have saved the reads that completed.
+- Alias conflicts are only detected when two resources claim the same old URN through aliases.
+- The provider's ``Configure`` is sent once per provider process, not once per run.
 - An interrupted run stops the simulated engine, not the provider process: a provider call that
   was in flight still finishes, its result is lost, as when the CLI is killed.
 - ``pulumi:pulumi:Stack`` itself is not stored in the state; stack outputs are returned by runs.
@@ -840,6 +846,7 @@ class EngineMocks(Mocks):
         self.operations: dict[str, Operation] = {}
         self.replaced_olds: list[tuple[str, ResourceState]] = []
         self.errors: list[BaseException] = []
+        self.preview_errors: list[BaseException] = []
         self.interrupted: Optional[DeploymentInterrupted] = None
         self.deleting: set[str] = set()
         self._aliases: dict[str, str] = {}
@@ -860,7 +867,7 @@ class EngineMocks(Mocks):
     def is_reported(self, error: BaseException) -> bool:
         """True for failures already reported (and their echoes in the program)."""
         return isinstance(error, (_Cancelled, DeploymentInterrupted)) or any(
-            error is e for e in self.errors
+            error is e for e in [*self.errors, *self.preview_errors]
         )
 
     def call(self, args: MockCallArgs) -> tuple[dict, Optional[list[tuple[str, str]]]]:
@@ -1072,7 +1079,9 @@ class EngineMocks(Mocks):
             error = ResourceProtectedError(urn, _replace_protected_message(urn))
             if not self._preview:
                 raise error
-            self.fail(error)
+            # In preview the engine reports the error and goes on, so the whole plan is shown.
+            with self._lock:
+                self.preview_errors.append(error)
         news = self._check(proc, urn, {}, inputs)
         delete_first = diff.delete_before_replace
         if args.delete_before_replace is not None:
@@ -1351,7 +1360,7 @@ class Stack:
 
     def _finish(self, mocks: EngineMocks, outputs: dict[str, Any],
                 program_error: Optional[BaseException], warnings: list[str]) -> RunResult:
-        errors: list[BaseException] = list(mocks.errors)
+        errors: list[BaseException] = [*mocks.errors, *mocks.preview_errors]
         if mocks.interrupted is not None:
             errors.insert(0, mocks.interrupted)
         if program_error is not None and not errors:

@@ -356,7 +356,7 @@ def test_creates_run_in_parallel_up_to_the_configured_parallelism(
 
     def program() -> None:
         for i in range(4):
-            SampleResource(f"slow{i}", name=f"slow{i}", delay=0.4)
+            SampleResource(f"slow{i}", name=f"slow{i}", delay=1.0)
 
     stack.up(program)
 
@@ -455,3 +455,25 @@ def test_a_failed_run_reports_each_failure_once_without_asyncio_noise(
     noise = captured.out + captured.err + caplog.text
     assert "Future exception was never retrieved" not in noise
     assert "Task exception was never retrieved" not in noise
+
+
+def test_preview_of_a_protected_replacement_shows_the_whole_plan_then_fails(
+    stack: Stack, store: SampleStore
+) -> None:
+    protect = pulumi.ResourceOptions(protect=True)
+
+    def program(zone: str) -> Callable[[], None]:
+        def run() -> None:
+            SampleResource("guarded", name="guarded", zone=zone, opts=protect)
+            SampleResource("free", name="free", label=zone)
+
+        return run
+
+    stack.up(program("a"))
+
+    with pytest.raises(ResourceProtectedError):
+        stack.preview(program("b"))
+
+    assert stack.last_result is not None
+    assert stack.last_result.kinds() == {"guarded": "replace", "free": "update"}
+    assert len(stack.last_result.errors) == 1
