@@ -54,7 +54,9 @@ behaviour below names the engine function it follows.
 - ``refresh()``: Read for every dynamic resource, in parallel, except those pending replacement
   (``RefreshStep.Apply``); an empty id drops the resource; returned inputs replace the saved inputs;
   then Diff(refreshed outputs, old inputs as the new inputs) decides the operation shown (``same``
-  or ``update``, ``RefreshStep.ResultOp``). Pending operations are cleared (creates only with
+  or ``update``, ``RefreshStep.ResultOp``). The state is written once, after the reads, keeping
+  every completed read even if another failed (``deploymentExecutor.refresh``,
+  ``rebuildBaseState``). Pending operations are cleared (creates only with
   ``clear_pending_creates=True``, what an interactive ``pulumi refresh`` offers).
 - ``destroy()``: Delete of every resource, dependents (and children) first, level by level, with the
   same ``protect`` / ``retain_on_delete`` / ``deleted_with`` rules; the state ends empty.
@@ -80,8 +82,6 @@ Limitations (deliberate, to stay small):
   (``calculateDependentReplacements``), and ``deleted_with`` does not cascade replacements.
 - ``ignore_changes`` paths: keys, ``a.b``, ``a["b"]`` and ``a[0]``; no wildcards.
 - Non-dynamic custom resources are mocked: no provider, never read by refresh.
-- ``refresh`` writes the state once, at the end: a failed Read leaves the state as it was, where the
-  engine would have saved the reads that completed.
 - Alias conflicts are only detected when two resources claim the same old URN through aliases.
 - The provider's ``Configure`` is sent once per provider process, not once per run.
 - An interrupted run stops the simulated engine, not the provider process: a provider call that
@@ -1388,8 +1388,11 @@ class Stack:
         """
         entries = [(u, r) for u, r in self.state.resources.items()] + list(self.state.pending_deletes)
         operations: dict[str, Operation] = {}
+        errors: list[BaseException] = []
 
         def refresh_one(urn: str, resource: ResourceState) -> Optional[ResourceState]:
+            if errors:
+                return resource  # the step executor was cancelled: this Read never starts
             if not resource.is_dynamic or not resource.custom or resource.pending_replacement:
                 operations.setdefault(urn, Operation(urn, resource.type, "same"))
                 return resource
@@ -1407,8 +1410,17 @@ class Stack:
             operations[urn] = Operation(urn, resource.type, "update" if changed else "same")
             return replace(resource, id=result.id, outputs=result.outputs, inputs=inputs)
 
+        def guarded(urn: str, resource: ResourceState) -> Optional[ResourceState]:
+            try:
+                return refresh_one(urn, resource)
+            except BaseException as error:  # noqa: BLE001 raised after the state is rebuilt
+                errors.append(error)
+                return resource
+
+        # deploymentExecutor.refresh: all reads in parallel, then rebuildBaseState keeps every
+        # completed read even when another one failed; the failure is raised afterwards.
         with ThreadPoolExecutor(self.parallel, thread_name_prefix="pulumi-refresh") as pool:
-            refreshed = list(pool.map(lambda entry: refresh_one(*entry), entries))
+            refreshed = list(pool.map(lambda entry: guarded(*entry), entries))
         gone = {urn for (urn, _), new in zip(entries, refreshed) if new is None}
         kept: dict[str, ResourceState] = {}
         pending_deletes: list[tuple[str, ResourceState]] = []
@@ -1427,7 +1439,11 @@ class Stack:
             pending_operations=[] if clear_pending_creates else creates,
         )
         ordered = {urn: operations[urn] for urn, _ in entries if urn in operations}
-        self.last_result = RunResult(ordered, {})
+        self.last_result = RunResult(ordered, {}, errors=[str(e) for e in errors])
+        if errors:
+            for other in errors[1:]:
+                errors[0].add_note(f"also failed: {other}")
+            raise errors[0]
         return self.last_result
 
     def destroy(self) -> RunResult:

@@ -477,3 +477,25 @@ def test_preview_of_a_protected_replacement_shows_the_whole_plan_then_fails(
     assert stack.last_result is not None
     assert stack.last_result.kinds() == {"guarded": "replace", "free": "update"}
     assert len(stack.last_result.errors) == 1
+
+
+def test_a_failed_read_keeps_the_reads_that_completed(provider: DynamicProviderProcess, store: SampleStore) -> None:
+    import json
+
+    stack = Stack(PROJECT, "dev", STACK_CONFIG, provider, parallel=1)
+
+    def program() -> None:
+        first = SampleResource("first", name="first", label="v1")
+        SampleResource("second", name="second", label=first.arn)
+
+    stack.up(program)
+    first, second = (stack.state.resources[urn(n)] for n in ("first", "second"))
+    first_path = store.root / "objects" / f"{first.id}.json"
+    first_path.write_text(json.dumps({**json.loads(first_path.read_text()), "label": "edited"}))
+    (store.root / "objects" / f"{second.id}.json").write_text("{not json")
+
+    with pytest.raises(ProviderError, match="JSONDecodeError"):
+        stack.refresh()
+
+    assert stack.state.resources[urn("first")].inputs["label"] == "edited"
+    assert stack.state.resources[urn("second")] == second
