@@ -24,9 +24,8 @@ behaviour below names the engine function it follows.
     under the engine.
   * **Replace** (``continueStepsFromDiff``): a ``protect``-ed resource (old and new) is never
     replaced: ``up`` fails with the engine's message before any step; ``preview`` shows the whole
-    plan, then fails with it. The replacement is checked
-    again with no olds. ``delete_before_replace``, when set (``True`` *or* ``False``), overrides the
-    provider's answer. Create-before-delete: the new resource is created, the old one is marked
+    plan, then fails with it. The replacement is checked again with no olds.
+    ``delete_before_replace``, when set (``True`` *or* ``False``), overrides the provider's answer. Create-before-delete: the new resource is created, the old one is marked
     for deletion (``pending delete``, kept in the state) and deleted after the program has
     finished; a failed delete leaves it in the state and the next ``up`` deletes it.
     Delete-before-create: the old one is deleted first and kept in the state as pending
@@ -34,8 +33,8 @@ behaviour below names the engine function it follows.
   * **Concurrency**: Check and Diff run on one step-generation thread, one registration at a time
     (``deploymentExecutor.Execute``'s single loop; ``sg.diff`` diffs in place unless
     ``PULUMI_PARALLEL_DIFF`` is set, which is off by default), so a provider whose Check or Diff
-    blocks stalls every other registration. Create/Update/Delete run in a pool of ``parallel`` workers
-    (``newStepExecutor``; default ``PULUMI_PARALLEL`` or 4 × CPUs, as ``defaultParallel`` in
+    blocks stalls every other registration. Create/Update/Delete run in a pool of ``parallel``
+    workers (``newStepExecutor``; default ``PULUMI_PARALLEL`` or 4 × CPUs, as ``defaultParallel`` in
     ``pkg/cmd/pulumi/operations/up.go``). Deletes at the end run by dependency level, each level in
     parallel (``ScheduleDeletes``).
   * **State saved step by step** (``SnapshotManager`` in ``pkg/backend/snapshot.go``): each step
@@ -51,8 +50,8 @@ behaviour below names the engine function it follows.
     operation stays in the saved state. The next ``up`` warns about it with the engine's text
     (``printPendingOperationsWarning``); pending ``creating`` operations stay until a refresh
     clears them, the others are dropped by the next write (``SnapshotManager.Snap``).
-- ``refresh()``: Read for every dynamic resource, in parallel, except those pending replacement
-  (``RefreshStep.Apply``); an empty id drops the resource; returned inputs replace the saved inputs;
+- ``refresh()``: Read for every dynamic resource, in parallel, pending deletes included, except
+  those pending replacement (``RefreshStep.Apply``, ``GenerateRefreshes``); an empty id drops the resource; returned inputs replace the saved inputs;
   then Diff(refreshed outputs, old inputs as the new inputs) decides the operation shown (``same``
   or ``update``, ``RefreshStep.ResultOp``). The state is written once, after the reads, keeping
   every completed read even if another failed (``deploymentExecutor.refresh``,
@@ -85,7 +84,9 @@ Limitations (deliberate, to stay small):
 - Alias conflicts are only detected when two resources claim the same old URN through aliases.
 - The provider's ``Configure`` is sent once per provider process, not once per run.
 - An interrupted run stops the simulated engine, not the provider process: a provider call that
-  was in flight still finishes, its result is lost, as when the CLI is killed.
+  was in flight still finishes, its result is lost, as when the CLI is killed. The kill happens as
+  a provider call returns; a kill before the request reaches the provider is not simulated (the
+  saved state would be the same).
 - ``pulumi:pulumi:Stack`` itself is not stored in the state; stack outputs are returned by runs.
 - Secrets: secret inputs and ``additional_secret_outputs`` come back to the program as secret
   outputs; the state file stores plain values plus the list of secret property names.
@@ -137,6 +138,8 @@ __all__ = [
     "Stack",
     "StackState",
     "default_parallelism",
+    "pending_operations_warning",
+    "process_ignore_changes",
 ]
 
 DYNAMIC_TYPE_PREFIX = "pulumi-python:dynamic"
