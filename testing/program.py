@@ -28,8 +28,10 @@ behaviour below names the engine function it follows.
     ``delete_before_replace``, when set (``True`` *or* ``False``), overrides the provider's answer. Create-before-delete: the new resource is created, the old one is marked
     for deletion (``pending delete``, kept in the state) and deleted after the program has
     finished; a failed delete leaves it in the state and the next ``up`` deletes it.
-    Delete-before-create: the old one is deleted first and kept in the state as pending
-    replacement until its replacement exists.
+    Delete-before-create: the dependents the replacement would replace are deleted first
+    (``calculateDependentReplacements``: Diff with the inputs that came from replaced resources
+    made unknown), then the old one; each stays in the state as pending replacement until its
+    replacement exists, and the dependents are recreated when the program registers them.
   * **Concurrency**: Check and Diff run on one step-generation thread, one registration at a time
     (``deploymentExecutor.Execute``'s single loop; ``sg.diff`` diffs in place unless
     ``PULUMI_PARALLEL_DIFF`` is set, which is off by default), so a provider whose Check or Diff
@@ -77,8 +79,8 @@ Limitations (deliberate, to stay small):
 
 - Imports, transforms, hooks, ``replace_with``, ``replacement_trigger``, custom timeouts, targets
   and invokes are not honoured (invokes answer ``{}`` unless a ``call_handler`` is given).
-- A delete-before-replace does not first delete the dependents of the replaced resource
-  (``calculateDependentReplacements``), and ``deleted_with`` does not cascade replacements.
+- ``deleted_with`` and ``replace_with`` do not cascade a create-before-delete replacement
+  (``sg.diff``); a delete-before-replace does replace its dependents first.
 - ``ignore_changes`` paths: keys, ``a.b``, ``a["b"]`` and ``a[0]``; no wildcards.
 - Non-dynamic custom resources are mocked: no provider, never read by refresh.
 - Alias conflicts are only detected when two resources claim the same old URN through aliases.
@@ -119,7 +121,7 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mo
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_in_stack
 
-from .engine import CheckFailure, DiffResult, DynamicProviderProcess
+from .engine import UNKNOWN, CheckFailure, DiffResult, DynamicProviderProcess
 
 __all__ = [
     "DYNAMIC_TYPE_PREFIX",
@@ -278,6 +280,8 @@ class ResourceState:
     """The ``deleted_with`` URN: not deleted by its provider when that one is deleted too."""
     ignore_changes: list[str] = field(default_factory=list)
     """The ``ignore_changes`` paths it was last deployed with."""
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    """Input name -> URNs its value came from (decides which dependents a replacement replaces)."""
     delete: bool = False
     """The engine's ``Delete`` flag: the old half of a create-before-delete replacement."""
     pending_replacement: bool = False
@@ -500,6 +504,7 @@ class EngineResourceArgs(MockResourceArgs):
         retain_on_delete: bool = False,
         deleted_with: str = "",
         aliases: Optional[list[Any]] = None,
+        property_dependencies: Optional[Mapping[str, list[str]]] = None,
         **kwargs: Any,
     ) -> None:
         """
@@ -515,6 +520,7 @@ class EngineResourceArgs(MockResourceArgs):
         :param retain_on_delete: The ``retain_on_delete`` option.
         :param deleted_with: The URN of the ``deleted_with`` resource ("" for none).
         :param aliases: The aliases as sent by the SDK (``alias_pb2.Alias``: a URN or a spec).
+        :param property_dependencies: Input name -> URNs its value came from.
         :param kwargs: The ``MockResourceArgs`` fields.
         """
         super().__init__(**kwargs)
@@ -529,6 +535,7 @@ class EngineResourceArgs(MockResourceArgs):
         self.retain_on_delete = retain_on_delete
         self.deleted_with = deleted_with
         self.aliases = list(aliases or [])
+        self.property_dependencies = {k: list(v) for k, v in (property_dependencies or {}).items()}
 
 
 class _EngineMonitor(MockMonitor):
@@ -564,6 +571,7 @@ class _EngineMonitor(MockMonitor):
                 retain_on_delete=bool(request.retainOnDelete),
                 deleted_with=request.deletedWith,
                 aliases=[*request.aliases, *(_urn_alias(u) for u in request.aliasURNs)],
+                property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
                 typ=request.type,
                 name=request.name,
                 inputs=rpc.deserialize_properties(request.object, keep_unknowns=True),
@@ -852,6 +860,7 @@ class EngineMocks(Mocks):
         self.preview_errors: list[BaseException] = []
         self.interrupted: Optional[DeploymentInterrupted] = None
         self.deleting: set[str] = set()
+        self._recreating: dict[str, list[str]] = {}
         self._aliases: dict[str, str] = {}
         self._aliased: dict[str, str] = {}
         self._generator = ThreadPoolExecutor(1, thread_name_prefix="pulumi-step-generator")
@@ -935,6 +944,7 @@ class EngineMocks(Mocks):
             retain_on_delete=args.retain_on_delete,
             deleted_with=args.deleted_with,
             ignore_changes=list(args.ignore_changes),
+            property_dependencies=dict(args.property_dependencies),
         )
 
     def _old_resource(self, args: EngineResourceArgs) -> Optional[ResourceState]:
@@ -1059,11 +1069,18 @@ class EngineMocks(Mocks):
         """``generateResourceSteps`` → ``generateStepsFromDiff`` → ``continueStepsFromDiff``."""
         proc = self._stack.configured_provider()
         urn = args.urn
-        news = self._check(proc, urn, old.inputs if old else {}, inputs)
+        recreating = urn in self._recreating
+        news = self._check(proc, urn, old.inputs if old and not recreating else {}, inputs)
         if old is None:
             new = self._new_state(args, "", news, dict(news), secret_keys)
             self._record(args, "create", new)
             return _Plan("create", [lambda: self._create(urn, new)], lambda: (new.id, new.outputs))
+        if recreating:
+            # Deleted earlier in this run with a delete-before-replace dependency: it must be a
+            # replacement (continueStepsFromImport, "Case 1: recreating").
+            new = self._new_state(args, "", news, dict(news), secret_keys)
+            self._record(args, "replace", new, self._recreating[urn], True)
+            return _Plan("replace", [lambda: self._create(urn, new, old=old)], lambda: (new.id, new.outputs))
 
         diff = proc.diff(urn, old.id, old.outputs, news, old_inputs=old.inputs)
         if diff.changes == "unknown":
@@ -1093,14 +1110,74 @@ class EngineMocks(Mocks):
         self._record(args, "replace", new, replace_keys, delete_first)
         result = lambda: (new.id, new.outputs)  # noqa: E731
         if delete_first:
-            steps = [] if old.pending_replacement else [
-                lambda: self._delete(urn, old, replacing=True, pending_replacement=True)
-            ]
+            steps = []
+            for dependent_urn, dependent, keys in reversed(self._dependent_replacements(urn, old)):
+                if dependent.protect:
+                    raise ResourceProtectedError(dependent_urn, (
+                        f'unable to replace resource "{dependent_urn}" as part of replacing "{urn}" '
+                        "as it is currently marked for protection. To unprotect the resource, "
+                        "remove the `protect` flag from the resource in your Pulumi "
+                        "program and run `pulumi up`, or use the command:\n"
+                        f"`pulumi state unprotect '{dependent_urn}'`"
+                    ))
+                self._recreating[dependent_urn] = keys
+                self.deleting.add(dependent_urn)
+                steps.append(lambda u=dependent_urn, d=dependent: self._delete(
+                    u, d, replacing=True, pending_replacement=True))
+            if not old.pending_replacement:
+                steps.append(lambda: self._delete(urn, old, replacing=True, pending_replacement=True))
             self.deleting.add(urn)
             return _Plan("replace", [*steps, lambda: self._create(urn, new, old=old)], result)
         with self._lock:
             self.replaced_olds.append((urn, old))
         return _Plan("replace", [lambda: self._create(urn, new, old=old, pending_delete=True)], result)
+
+    def _dependent_replacements(
+        self, root_urn: str, root: ResourceState
+    ) -> list[tuple[str, ResourceState, list[str]]]:
+        """Dependents a delete-before-replace of ``root`` replaces too, in dependency order.
+
+        Follows ``calculateDependentReplacements``: walk the old state's transitive dependents
+        of the root that the program has not registered yet; a dependent is replaced if it is
+        ``deleted_with`` a replaced resource, or if the provider's Diff, with every input that
+        came from a replaced resource made unknown, asks for a replacement.
+        """
+        registered = set(self.new_state)
+        replace_set = {root_urn}
+        dependents = {root_urn}
+        found: list[tuple[str, ResourceState, list[str]]] = []
+        for urn, state in self.snapshot.base:
+            if state.delete or urn in registered or urn == root_urn or id(state) in self.snapshot.dones:
+                continue
+            edges = {*state.dependencies, state.deleted_with,
+                     *(u for urns in state.property_dependencies.values() for u in urns)}
+            if not edges & dependents:
+                continue
+            dependents.add(urn)
+            replaces, keys = self._requires_replacement(urn, state, replace_set)
+            if replaces:
+                replace_set.add(urn)
+                found.append((urn, state, keys))
+        return found
+
+    def _requires_replacement(
+        self, urn: str, state: ResourceState, replace_set: set[str]
+    ) -> tuple[bool, list[str]]:
+        if not state.custom:
+            return False, []
+        if state.deleted_with and state.deleted_with in replace_set:
+            return True, []
+        inputs_for_diff = dict(state.inputs)
+        touched = False
+        for key in state.inputs:
+            if set(state.property_dependencies.get(key, [])) & replace_set:
+                inputs_for_diff[key] = UNKNOWN
+                touched = True
+        if not touched or not state.is_dynamic:
+            return False, []
+        diff = self._stack.configured_provider().diff(
+            urn, state.id, state.outputs, inputs_for_diff, old_inputs=state.inputs)
+        return bool(diff.replaces), list(diff.replaces)
 
     def _mocked(self, args: EngineResourceArgs, inputs: dict[str, Any],
                 old: Optional[ResourceState], secret_keys: list[str]) -> _Plan:

@@ -499,3 +499,27 @@ def test_a_failed_read_keeps_the_reads_that_completed(provider: DynamicProviderP
 
     assert stack.state.resources[urn("first")].inputs["label"] == "edited"
     assert stack.state.resources[urn("second")] == second
+
+
+def test_delete_before_replace_deletes_the_dependents_it_replaces_first(stack: Stack, store: SampleStore) -> None:
+    def program(zone: str) -> Callable[[], None]:
+        def run() -> None:
+            root = SampleResource("root", name="root", zone=zone, recreate_first=True)
+            # zone replaces: a dependent whose zone comes from the root is replaced with it...
+            SampleResource("bound", name="bound", zone=root.arn.apply(lambda _: "a"))
+            # ...one whose label comes from the root is only updated, after the root exists again.
+            SampleResource("loose", name="loose", label=root.arn)
+
+        return run
+
+    stack.up(program("a"))
+    ids = {n: stack.state.resources[urn(n)].id for n in ("root", "bound", "loose")}
+
+    result = stack.up(program("b"))
+
+    assert result.kinds() == {"root": "replace", "bound": "replace", "loose": "update"}
+    order = create_delete_order(store)[3:]
+    new_root, new_bound = (stack.state.resources[urn(n)].id for n in ("root", "bound"))
+    assert order == [("delete", ids["bound"]), ("delete", ids["root"]), ("create", new_root), ("create", new_bound)]
+    assert stack.state.resources[urn("loose")].id == ids["loose"]
+    assert not any(r.pending_replacement for r in stack.state.resources.values())
