@@ -523,3 +523,16 @@ def test_delete_before_replace_deletes_the_dependents_it_replaces_first(stack: S
     assert order == [("delete", ids["bound"]), ("delete", ids["root"]), ("create", new_root), ("create", new_bound)]
     assert stack.state.resources[urn("loose")].id == ids["loose"]
     assert not any(r.pending_replacement for r in stack.state.resources.values())
+
+
+def test_a_state_file_written_before_these_fields_existed_still_loads() -> None:
+    old_format = """{"resources": [{"urn": "urn:pulumi:dev::sample::pulumi-python:dynamic/sample:Thing::t",
+        "type": "pulumi-python:dynamic/sample:Thing", "id": "t-1", "custom": true, "inputs": {"name": "t"},
+        "outputs": {"name": "t"}, "parent": "", "dependencies": [], "secret_keys": []}]}"""
+
+    state = StackState.from_json(old_format)
+
+    resource = state.resources[urn("t")]
+    assert (resource.id, resource.protect, resource.delete, resource.pending_replacement) == ("t-1", False, False, False)
+    assert state.pending_deletes == [] and state.pending_operations == []
+    assert StackState.from_json(state.to_json()).resources == state.resources
