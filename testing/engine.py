@@ -96,6 +96,12 @@ class ProviderError(Exception):
         self.code = code
         self.details = details
 
+    @property
+    def message(self) -> str:
+        """The last line of ``details``: for a provider exception, ``Type: message``."""
+        lines = [line for line in self.details.strip().splitlines() if line.strip()]
+        return lines[-1].strip() if lines else ""
+
 
 @dataclass(frozen=True)
 class CheckFailure:

@@ -10,7 +10,10 @@ provider process's environment):
 Inputs: ``name`` (str, required, must not contain "bad"), ``size`` (int, must be >= 0; arrives as
 a float), ``zone`` (changing it replaces the object), ``recreate_first`` (when true, a replacement
 deletes before creating), ``delay`` (seconds ``create`` sleeps), ``fail`` (``create`` raises with
-this message), ``label`` (free text, updated in place).
+this message), ``label`` (free text, updated in place), ``check_gate`` (a file name under the store:
+``check`` records ``check-wait`` and waits until that file exists, to block the engine's loop).
+
+``delete`` refuses (raises) while a file ``refuse-delete-<name>`` exists in the store.
 """
 
 from __future__ import annotations
@@ -84,6 +87,12 @@ class SampleProvider(ResourceProvider):
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         started = time.time()
+        gate = news.get("check_gate")
+        if isinstance(gate, str) and gate:
+            _record("check-wait", started, name=news.get("name"))
+            deadline = time.time() + 60  # hang guard only
+            while not (store_dir() / gate).exists() and time.time() < deadline:
+                time.sleep(0.02)
         failures = []
         name = news.get("name")
         if name is None:
@@ -99,6 +108,7 @@ class SampleProvider(ResourceProvider):
             unknown_keys=_unknown_keys(news),
             size_type=type(size).__name__,
             olds=_user_inputs(olds),
+            news={k: v if not isinstance(v, Unknown) else "<unknown>" for k, v in _user_inputs(news).items()},
         )
         return CheckResult(news, failures)
 
@@ -106,7 +116,8 @@ class SampleProvider(ResourceProvider):
         started = time.time()
         changed = [k for k in (*UPDATE_KEYS, *REPLACE_KEYS) if olds.get(k) != news.get(k)]
         replaces = [k for k in changed if k in REPLACE_KEYS]
-        _record("diff", started, id=id_, unknown_keys=_unknown_keys(news), olds=_user_inputs(olds))
+        _record("diff", started, id=id_, unknown_keys=_unknown_keys(news), olds=_user_inputs(olds),
+                news={k: v for k, v in _user_inputs(news).items() if not isinstance(v, Unknown)})
         return DiffResult(
             changes=bool(changed),
             replaces=replaces,
@@ -144,6 +155,9 @@ class SampleProvider(ResourceProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         started = time.time()
+        if (store_dir() / f"refuse-delete-{props.get('name')}").exists():
+            _record("delete-refused", started, id=id_)
+            raise RuntimeError(f"delete refused: {props.get('name')} is still in use")
         _object_path(id_).unlink(missing_ok=True)
         _record("delete", started, id=id_)
 
@@ -174,6 +188,9 @@ class SampleResource(pulumi.dynamic.Resource, module="sample", name="Thing"):
         zone: pulumi.Input[str] = "a",
         label: pulumi.Input[str] = "",
         recreate_first: bool = False,
+        delay: float = 0,
+        fail: str = "",
+        check_gate: str = "",
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(
@@ -185,6 +202,9 @@ class SampleResource(pulumi.dynamic.Resource, module="sample", name="Thing"):
                 "zone": zone,
                 "label": label,
                 "recreate_first": recreate_first,
+                **({"delay": delay} if delay else {}),
+                **({"fail": fail} if fail else {}),
+                **({"check_gate": check_gate} if check_gate else {}),
                 "arn": None,
                 "region": None,
             },
