@@ -19,6 +19,7 @@ POST     /_emulator/faults/fail-next      ``{"operation": "CreateCustomModelDepl
 POST     /_emulator/faults/error-next     ``{"operation": "Op", "code": "ConflictException", "message": .., "status": .., "count": 1}``
 GET      /_emulator/requests              ``{"requests": [...], "counts": {...}}`` (``?operation=X`` filters)
 DELETE   /_emulator/requests              clear the request log
+GET/POST /_emulator/token-semantics       read / set ``{"semantics": "ec2"|"ignore"}`` (kept by reset)
 POST     /_emulator/custom-models         ``{"modelName", "baseModelId", "region"?, "status"?, "accountId"?}`` → ``{"modelArn"}``
 =======  ===============================  ====================================================
 """
@@ -102,6 +103,8 @@ class EmulatorApplication:
             ("GET", "/requests"): self._requests,
             ("DELETE", "/requests"): lambda body, req: self.log.reset(),
             ("POST", "/custom-models"): self._seed_custom_model,
+            ("GET", "/token-semantics"): lambda body, req: {"semantics": self.runtime.token_semantics},
+            ("POST", "/token-semantics"): self._set_token_semantics,
         }
 
     # ------------------------------------------------------------------ WSGI
@@ -191,6 +194,10 @@ class EmulatorApplication:
         else:
             self.reset()
         return {"durations": self.runtime.durations.to_dict()}
+
+    def _set_token_semantics(self, body: dict[str, Any], request: Request) -> dict[str, Any]:
+        self.runtime.set_token_semantics(body.get("semantics"))
+        return {"semantics": self.runtime.token_semantics}
 
     def _clock(self) -> dict[str, Any]:
         return {"now": self.runtime.clock.now().isoformat(), "offsetSeconds": self.runtime.clock.offset_seconds}
