@@ -10,17 +10,19 @@ commitment cannot be deleted: delete refuses at once, before any AWS delete call
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import sys
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
 import pulumi
+from botocore.exceptions import BotoCoreError
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from . import waiter as waiting
-from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, resource_props, client_token, ignore_not_found, same, same_or_absent
-from .errors import ConflictError, InvalidRequestError, NotStabilizedError, aws_call
+from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_props, same, same_or_absent
+from .errors import BedrockError, ConflictError, InvalidRequestError, NotStabilizedError, aws_call
 from .validation import InputChecker, api_rule, contains_unknown, is_unknown, timeout_seconds
 
 INPUTS = (
@@ -50,16 +52,42 @@ clock = time.monotonic
 
 
 def now() -> dt.datetime:
-    """The time a commitment expiration is compared with; tests replace it."""
+    """This machine's time: what a commitment expiration is compared with only when AWS's response
+    carries no ``Date`` header; tests replace it."""
     return dt.datetime.now(dt.timezone.utc)
+
+
+def aws_now(response: Mapping[str, Any]) -> dt.datetime:
+    """AWS's time when it answered ``response``: its ``Date`` header, else this machine's time.
+
+    A commitment's expiry is decided on the same clock as AWS decides whether a delete is allowed,
+    so a laptop whose clock is off cannot decide differently from AWS.
+    """
+    date = (response.get("ResponseMetadata") or {}).get("HTTPHeaders", {}).get("date")
+    if date:
+        try:
+            return email.utils.parsedate_to_datetime(date).astimezone(dt.timezone.utc)
+        except (TypeError, ValueError):
+            pass
+    return now()
 
 
 class ProvisionedModelThroughputProvider(BedrockProvider):
     """Dynamic provider for ``pulumi-python:dynamic/bedrock:ProvisionedModelThroughput`` (public API: keep the path)."""
 
     kind = "Bedrock provisioned model throughput"
+    name_field = "provisioned_model_name"
+    name_rule = NAME_RULE
+    name_replaces = False
+    replacing = (
+        Replacing("model_units", key=lambda units: _whole(units)),
+        Replacing("commitment_duration", key=lambda duration: duration or None),
+        Replacing("region"),
+        Replacing("model_arn", key=lambda model: _model_key(model)[:2] if _model_key(model) else model, when=lambda olds, news: model_change_replaces(olds, news)),
+    )
+    """The name updates in place, and so does a model change that :func:`model_change_replaces` allows."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         checker = InputChecker({k: v for k, v in news.items() if not (k in OUTPUTS and v is None)})
         checker.reject_unknown_fields(INPUTS)
         self.check_region(checker)
@@ -69,13 +97,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         self.check_tags(checker)
         checker.timeouts("timeouts", TIMEOUT_OPERATIONS)
         checker.boolean("adopt_existing")
-        # The name and the model update in place, so neither may move an autonamed name.
-        identity = {
-            "model_units": checker.inputs.get("model_units"),
-            "commitment_duration": checker.inputs.get("commitment_duration"),
-            "region": checker.inputs.get("region"),
-        }
-        self.check_name(checker, "provisioned_model_name", NAME_RULE, identity)
+        self.check_name(checker, olds)
         return CheckResult(checker.inputs, checker.failures)
 
     def _check_model(self, checker: InputChecker) -> None:
@@ -91,20 +113,31 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         if match and isinstance(region, str) and match.group("region") != region:
             checker.fail("model_arn", f"is in region {match.group('region')}, but the throughput is created in {region}")
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        model_replaces = model_change_replaces(olds, news)
-        replace = {"model_units": same, "commitment_duration": same_or_absent, "region": same}
-        update = {"provisioned_model_name": same}
-        (replace if model_replaces else update)["model_arn"] = same_model
-        result = self.diff_fields(olds, news, replace=replace, update=update, name_field="provisioned_model_name")
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        result = self.diff_fields(olds, news, update={"model_arn": same_model, "timeouts": same_or_absent})
         if result.replaces:
-            committed_until = unexpired_commitment(olds.get("commitment_expiration_time"))
+            committed_until = self._committed_until(id_, olds)
             if committed_until:
                 # Deleting first makes the old throughput's commitment refuse the replacement before
                 # a new one is bought; create-before-delete would leave both billed.
                 result.delete_before_replace = True
             print(self._replacement_warning(olds, news, result.replaces, committed_until), file=sys.stderr, flush=True)
         return result
+
+    def _committed_until(self, id_: str, olds: Mapping[str, Any]) -> str | None:
+        """The commitment's end if it has not passed on AWS's clock (read once, only for a committed
+        throughput about to be replaced); on this machine's clock if AWS cannot be asked."""
+        if not olds.get("commitment_expiration_time") or not olds.get("region"):
+            return None
+        label = self.label(olds.get("provisioned_model_name") or id_)
+        try:
+            throughput = ignore_not_found(lambda: find_throughput(self.client(olds["region"]), id_, label))
+        except (BedrockError, BotoCoreError) as error:
+            print(f"{label}: could not read the commitment from AWS ({error}); deciding on this machine's clock", file=sys.stderr, flush=True)
+            return unexpired_commitment(olds.get("commitment_expiration_time"), now())
+        if throughput is None:
+            return None
+        return unexpired_commitment(throughput.get("commitmentExpirationTime"), aws_now(throughput))
 
     def _replacement_warning(self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str], committed_until: str | None) -> str:
         changes = " and ".join(f"{f} ({_shown(olds.get(f))} → {_shown(news.get(f))})" for f in replaces)
@@ -132,7 +165,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         if tags_all:
             request["tags"] = [{"key": k, "value": v} for k, v in sorted(tags_all.items())]
         token = client_token("provisioned-model-throughput", region, name, request)
-        arn = self._create_or_adopt(client, request, token, props, tags_all)
+        arn, first = self._create_or_adopt(client, request, token, props, tags_all)
         throughput = self._wait(
             "creating", client, arn, name, CREATED, timeout_seconds(props.get("timeouts"), "create", DEFAULT_TIMEOUTS["create"]),
             hint=(
@@ -141,22 +174,31 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
                 'wait is timeouts={"create": "120m"}'
             ),
             on_failure=lambda: self._delete_failed(client, arn, name),
+            first=first,
         )
-        return CreateResult(arn, self._outputs(throughput, region, props.get("model_arn"), tags_all, props.get("tags")))
+        outputs = self._outputs(throughput, region, props.get("model_arn"), tags_all, props.get("tags"), props.get("timeouts"))
+        return CreateResult(arn, outputs)
 
-    def _create_or_adopt(self, client: Any, request: dict[str, Any], token: str, props: Mapping[str, Any], tags_all: dict[str, str]) -> str:
+    def _create_or_adopt(
+        self, client: Any, request: dict[str, Any], token: str, props: Mapping[str, Any], tags_all: dict[str, str]
+    ) -> tuple[str, Mapping[str, Any] | None]:
+        """The new (or taken-over) throughput's ARN, with its first description when one was read."""
         name = request["provisionedModelName"]
+        label = self.label(name)
+
+        def send(token: str) -> str:
+            with aws_call("creating", label):
+                return client.create_provisioned_model_throughput(**request, clientRequestToken=token)["provisionedModelArn"]
+
         try:
-            with aws_call("creating", self.label(name)):
-                arn = client.create_provisioned_model_throughput(**request, clientRequestToken=token)["provisionedModelArn"]
+            return self.create_with_token(label, token, send, lambda arn: find_throughput(client, arn, label))
         except ConflictError as error:
-            if not props.get("adopt_existing"):
+            if not self.may_take_over(props):
                 raise ConflictError(
                     error.action, error.resource, error.code,
                     f"{error.aws_message} (set adopt_existing=True to manage the existing throughput with this stack)",
                 ) from error
-            return self._adopt(client, props, tags_all)
-        return arn
+            return self._adopt(client, props, tags_all), None
 
     def _adopt(self, client: Any, props: Mapping[str, Any], tags_all: dict[str, str]) -> str:
         name = props["provisioned_model_name"]
@@ -189,10 +231,15 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
 
     def _wait(
         self, action: str, client: Any, arn: str, name: str, waiter: waiting.Waiter, timeout: float, *,
-        hint: str, on_failure: Callable[[], str] | None = None,
+        hint: str, on_failure: Callable[[], str] | None = None, first: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Poll GetProvisionedModelThroughput with ``waiter``; a failure status is reported as ``action`` failing."""
+        """Poll GetProvisionedModelThroughput with ``waiter`` (``first``: a description just read); a
+        failure status is reported as ``action`` failing."""
+        pending = [first] if first is not None else []
+
         def describe() -> Mapping[str, Any]:
+            if pending:
+                return pending.pop()
             if GONE not in waiter.target:
                 return find_throughput(client, arn, self.label(name))
             return ignore_not_found(lambda: find_throughput(client, arn, self.label(name))) or {"status": GONE}
@@ -218,7 +265,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         tags_all = ignore_not_found(lambda: self.read_tags(client, id_, throughput["provisionedModelName"]))
         if tags_all is None:
             return ReadResult("", {})
-        return ReadResult(id_, self._outputs(throughput, region, props.get("model_arn"), tags_all, props.get("tags")))
+        return ReadResult(id_, self._outputs(throughput, region, props.get("model_arn"), tags_all, props.get("tags"), props.get("timeouts")))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         region = olds["region"]
@@ -242,7 +289,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         wanted = self.tags_all(news)
         self.sync_tags(client, id_, name, olds.get("tags_all") or {}, wanted)
         throughput = find_throughput(client, id_, self.label(name))
-        return UpdateResult(self._outputs(throughput, region, news.get("model_arn"), wanted, news.get("tags")))
+        return UpdateResult(self._outputs(throughput, region, news.get("model_arn"), wanted, news.get("tags"), news.get("timeouts")))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         client = self.client(props["region"])
@@ -252,7 +299,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         if throughput is None:
             return
         expires = throughput.get("commitmentExpirationTime")
-        if unexpired_commitment(expires):
+        if unexpired_commitment(expires, aws_now(throughput)):
             raise ConflictError(
                 "deleting", self.label(name), "CommitmentNotExpired",
                 f"its {throughput.get('commitmentDuration')} commitment has commitmentExpirationTime "
@@ -272,8 +319,9 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             client.delete_provisioned_model_throughput(provisionedModelId=arn)
 
     def _outputs(
-        self, throughput: Mapping[str, Any], region: str, given_model: Any, tags_all: Mapping[str, str], own: Any
+        self, throughput: Mapping[str, Any], region: str, given_model: Any, tags_all: Mapping[str, str], own: Any, timeouts: Any
     ) -> dict[str, Any]:
+        """The outputs; ``timeouts`` among them because ``delete`` receives only the outputs."""
         # During an update, the desired values are where the throughput is going.
         model = throughput.get("desiredModelArn") or throughput.get("modelArn")
         return {
@@ -289,6 +337,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             "last_modified_time": _timestamp(throughput.get("lastModifiedTime")),
             "failure_message": throughput.get("failureMessage"),
             "region": region,
+            "timeouts": timeouts,
             **self.tag_outputs(tags_all, own),
         }
 
@@ -362,12 +411,21 @@ def model_change_replaces(olds: Mapping[str, Any], news: Mapping[str, Any]) -> b
     if not is_custom_model(old):
         return True
     if is_foundation_model(new):
-        return not same_model(olds.get("foundation_model_arn"), new)
+        base = olds.get("foundation_model_arn")
+        # Old inputs (in check) do not know the base model: assume in place, the diff decides with outputs.
+        return base is not None and not same_model(base, new)
     return False
 
 
-def unexpired_commitment(expires: Any) -> str | None:
-    """The expiration time as text when it is still in the future, else None."""
+def _whole(units: Any) -> Any:
+    """Model units as the engine sends them (``2.0``) or as checked (``2``) compare equal."""
+    if isinstance(units, float) and units.is_integer():
+        return int(units)
+    return units
+
+
+def unexpired_commitment(expires: Any, at: dt.datetime) -> str | None:
+    """The expiration time as text when it is still after ``at`` (AWS's time, see :func:`aws_now`), else None."""
     if expires is None or is_unknown(expires):
         return None
     moment = expires if isinstance(expires, dt.datetime) else _parse_time(expires)
@@ -375,7 +433,7 @@ def unexpired_commitment(expires: Any) -> str | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.isoformat() if moment > now() else None
+    return moment.isoformat() if moment > at else None
 
 
 def _parse_time(text: Any) -> dt.datetime | None:
@@ -498,6 +556,7 @@ class ProvisionedModelThroughput(Resource, module="bedrock", name="ProvisionedMo
     tags_all: pulumi.Output[dict]
     """The tags in AWS: stack default tags merged under ``tags``."""
     region: pulumi.Output[str]
+    timeouts: pulumi.Output[Optional[dict]]
 
     def __init__(
         self,
