@@ -132,12 +132,13 @@ class BedrockEmulator:
         self._call("POST", "/reset", body)
 
     def now(self) -> datetime:
-        """The emulator clock's current time."""
+        """The emulator clock's current time (every response's ``Date`` header shows it, too)."""
         return datetime.fromisoformat(self._call("GET", "/clock")["now"])
 
     def advance(self, seconds: float) -> datetime:
         """Move the emulator clock forward by ``seconds``; returns the new time. Pending
-        transitions and commitment expiry are computed from this clock."""
+        transitions, commitment expiry, ``Date`` response headers and throttles with
+        ``clock="emulator"`` follow this clock."""
         return datetime.fromisoformat(self._call("POST", "/clock/advance", {"seconds": seconds})["now"])
 
     def set_durations(self, all: float | Mapping[str, float] | None = None, **per_transition: float) -> dict[str, float]:
@@ -181,16 +182,44 @@ class BedrockEmulator:
 
     # ------------------------------------------------------------------ faults
 
-    def throttle(self, rates: Mapping[str, float | None] | None = None, **per_operation: float | None) -> None:
+    def throttle(
+        self,
+        rates: Mapping[str, float | None] | None = None,
+        *,
+        clock: str = "real",
+        burst: float | None = None,
+        **per_operation: float | None,
+    ) -> None:
         """Answer ThrottlingException (HTTP 429) above a rate in requests per second per operation,
         e.g. ``throttle({"CreateInferenceProfile": 5})``; key ``"*"`` covers every other operation;
-        rate ``None``/0 lifts a limit. Token bucket with a burst of ``max(1, rate)``."""
-        self._call("POST", "/faults/throttle", {"rates": {**(rates or {}), **per_operation}})
+        rate ``None``/0 lifts a limit. Token bucket with a burst of ``max(1, rate)``.
 
-    def inject_errors(self, rate: float, seed: int = 0, operations: Iterable[str] | None = None) -> None:
+        ``clock``: ``"real"`` (default) refills the bucket with real time; ``"emulator"`` with the
+        emulator's clock (real time plus every :meth:`advance`), so long throttled runs can be
+        tested fast: ``throttle({"*": 1 / 60}, clock="emulator", burst=3)`` accepts 3 requests,
+        then one more per minute of emulator time. ``burst``: bucket size (>= 1; default
+        ``max(1, rate)``). Applies to the operations named in this call."""
+        body: dict[str, Any] = {"rates": {**(rates or {}), **per_operation}, "clock": clock}
+        if burst is not None:
+            body["burst"] = burst
+        self._call("POST", "/faults/throttle", body)
+
+    def inject_errors(
+        self, rate: float, seed: int = 0, operations: Iterable[str] | None = None, *, after: bool = False,
+        reset: bool = False,
+    ) -> None:
         """Answer InternalServerException (HTTP 500) to a fraction ``rate`` of requests (of
-        ``operations`` only, if given), deterministically for a given ``seed``. ``rate=0`` stops."""
-        body = {"rate": rate, "seed": seed, "operations": list(operations) if operations is not None else None}
+        ``operations`` only, if given), deterministically for a given ``seed``. ``rate=0`` stops.
+
+        ``after=True``: the operation runs first (the backend changes), then its response is
+        lost. ``reset=True``: the connection is reset without a response instead of a 500."""
+        body = {
+            "rate": rate,
+            "seed": seed,
+            "operations": list(operations) if operations is not None else None,
+            "after": after,
+            "reset": reset,
+        }
         self._call("POST", "/faults/errors", body)
 
     def latency(self, seconds: float = 0.0, per_operation: Mapping[str, float] | None = None) -> None:
@@ -208,13 +237,25 @@ class BedrockEmulator:
         self._call("POST", "/faults/fail-next", body)
 
     def error_next(
-        self, operation: str, code: str, message: str | None = None, status: int | None = None, count: int = 1
+        self, operation: str, code: str, message: str | None = None, status: int | None = None, count: int = 1,
+        *, after: bool = False,
     ) -> None:
         """Make the next ``count`` (default 1) calls of ``operation`` fail at once with Bedrock
         error ``code`` (e.g. ``"ConflictException"``), with the error's usual HTTP status unless
-        ``status`` is given."""
-        body = {"operation": operation, "code": code, "message": message, "status": status, "count": count}
+        ``status`` is given. ``after=True``: each call runs in the backend first (a create
+        creates), then its response is replaced by the error, e.g. ``error_next(
+        "CreateInferenceProfile", "InternalServerException", after=True)``."""
+        body = {
+            "operation": operation, "code": code, "message": message, "status": status, "count": count, "after": after
+        }
         self._call("POST", "/faults/error-next", body)
+
+    def drop_response_next(self, operation: str, count: int = 1, *, after: bool = True) -> None:
+        """Reset the connection of the next ``count`` (default 1) calls of ``operation``: the client
+        gets no response (botocore raises ``ConnectionClosedError`` and retries it). By default
+        the operation ran first, so the backend changed and only the response was lost, the case
+        client tokens exist for; ``after=False`` resets before the operation runs."""
+        self._call("POST", "/faults/drop-response-next", {"operation": operation, "count": count, "after": after})
 
     def clear_faults(self) -> None:
         """Turn off throttling, random errors, latency, scripted errors and pending fail_next."""
@@ -228,7 +269,10 @@ class BedrockEmulator:
 
     def requests(self, operation: str | None = None) -> list[dict[str, Any]]:
         """Logged Bedrock requests (oldest first), optionally of one operation. Each has
-        ``operation``, ``method``, ``path``, ``status``, ``region``, ``error_code``, ``params``, ``time``."""
+        ``operation``, ``method``, ``path``, ``status`` (what the client got; 0: connection reset),
+        ``region``, ``error_code``, ``params``, ``time`` (emulator clock), ``fault`` (``"before"`` or
+        ``"after"`` the operation ran, or None), ``connection_reset`` and ``operation_status`` (what
+        the operation itself returned; None if it did not run)."""
         query = f"?{urllib.parse.urlencode({'operation': operation})}" if operation else ""
         return self._call("GET", f"/requests{query}")["requests"]
 

@@ -38,7 +38,18 @@ from .exceptions import (
     ValidationException,
 )
 
+# Service rules the backend enforces beyond botocore's shapes, each with its source.
+#: Bedrock's per-resource tag limit, although the API's tag list allows 200 (TagResource API reference).
 MAX_TAGS_PER_RESOURCE = 50
+#: Tag keys may not start with ``aws:`` in any letter case. The Bedrock User Guide ("Tagging Amazon
+#: Bedrock resources") defers to "Tagging your AWS resources" for tag restrictions; AWS's tag
+#: references word the rule "Don't use aws:, AWS:, or any upper or lowercase combination of such
+#: as a prefix for either keys or values, as it is reserved for AWS use" (AWS Batch User Guide,
+#: "Tag restrictions"; ECS API reference, Tag). Bedrock's control-plane TagKey shape does not encode
+#: it (pattern ``[a-zA-Z0-9\s._:/=+@-]*``), so it is a server-side check. Bedrock documents no
+#: dedicated error for it; TagResource and the Create operations report invalid input as
+#: ValidationException. Values are not checked: services differ there and Bedrock says nothing.
+RESERVED_TAG_KEY_PREFIX = "aws:"
 COMMITMENT_MONTHS = {"OneMonth": 1, "SixMonths": 6}
 #: Operations whose outcome :meth:`EmulatorRuntime.fail_next` can force to fail.
 FAILABLE_OPERATIONS = (
@@ -393,6 +404,11 @@ class BedrockEmulatorBackend(BedrockBackend):
     def _fingerprint(request: dict[str, Any]) -> str:
         return json.dumps(request, sort_keys=True, default=str)
 
+    def _check_tags(self, arn: str, tags: list[dict[str, str]] | None) -> None:
+        """The checks a create with ``tags`` gets: reserved keys, then the tag limit."""
+        _check_reserved_tag_keys(tags)
+        self._check_tag_count(arn, len(tags or []))
+
     @staticmethod
     def _check_tag_count(arn: str, count: int) -> None:
         if count > MAX_TAGS_PER_RESOURCE:
@@ -422,6 +438,7 @@ class BedrockEmulatorBackend(BedrockBackend):
 
     def tag_resource(self, resource_arn: str, tags: list[dict[str, str]]) -> None:
         self._check_taggable(resource_arn)
+        _check_reserved_tag_keys(tags)
         existing = {t["key"] for t in self.list_tags_for_resource(resource_arn)}
         self._check_tag_count(resource_arn, len(existing | {t["key"] for t in tags}))
         self._apply_tags(resource_arn, tags)
@@ -619,7 +636,7 @@ class BedrockEmulatorBackend(BedrockBackend):
         if any(p.name == inference_profile_name for p in self.inference_profiles.values()):
             raise ConflictException(f"An inference profile named {inference_profile_name} already exists.")
         arn_placeholder = self._arn("application-inference-profile/")
-        self._check_tag_count(arn_placeholder, len(tags or []))
+        self._check_tags(arn_placeholder, tags)
         profile_id = resource_id()
         now = self._now()
         profile = ApplicationInferenceProfile(
@@ -715,7 +732,7 @@ class BedrockEmulatorBackend(BedrockBackend):
         if any(d.name == model_deployment_name for d in self.custom_model_deployments.values()):
             raise ConflictException(f"A custom model deployment named {model_deployment_name} already exists.")
         arn = self._arn(f"custom-model-deployment/{resource_id()}")
-        self._check_tag_count(arn, len(tags or []))
+        self._check_tags(arn, tags)
         now = self._now()
         deployment = CustomModelDeployment(
             arn=arn,
@@ -841,7 +858,7 @@ class BedrockEmulatorBackend(BedrockBackend):
         if any(p.name == provisioned_model_name for p in self.provisioned_model_throughputs.values()):
             raise ConflictException(f"A provisioned model named {provisioned_model_name} already exists.")
         arn = self._arn(f"provisioned-model/{resource_id()}")
-        self._check_tag_count(arn, len(tags or []))
+        self._check_tags(arn, tags)
         now = self._now()
         throughput = ProvisionedModelThroughput(
             arn=arn,
@@ -940,6 +957,16 @@ class BedrockEmulatorBackend(BedrockBackend):
         del self.provisioned_model_throughputs[throughput.arn]
         self.tagger.delete_all_tags_for_resource(throughput.arn)
         self._forget_resource(throughput.arn)
+
+
+def _check_reserved_tag_keys(tags: list[dict[str, str]] | None) -> None:
+    """ValidationException naming the first tag whose key starts with ``aws:`` (any case)."""
+    for index, tag in enumerate(tags or [], start=1):
+        if tag["key"][: len(RESERVED_TAG_KEY_PREFIX)].lower() == RESERVED_TAG_KEY_PREFIX:
+            raise ValidationException(
+                f"Value '{tag['key']}' at 'tags.{index}.member.key' failed to satisfy constraint: "
+                f"tag keys starting with '{RESERVED_TAG_KEY_PREFIX}' (in any letter case) are reserved for AWS use."
+            )
 
 
 def commitment_refusal_message(name: str, expires: datetime) -> str:

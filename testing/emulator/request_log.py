@@ -16,13 +16,23 @@ class RecordedRequest:
     operation: str
     method: str
     path: str
+    #: The HTTP status the client received; 0 when the connection was reset without a response.
     status: int
     region: str | None
     #: The Bedrock error code (``__type``) for error responses, else None.
     error_code: str | None = None
     #: Parsed input members (uri, querystring and body) as far as parsing got.
     params: dict[str, Any] = field(default_factory=dict)
+    #: When the request was served, on the emulator's clock (the response's ``Date``), ISO 8601.
     time: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+    #: An injected fault: ``"before"`` the operation ran (backend unchanged) or ``"after"`` it ran
+    #: (backend changed, response lost); None when the request was served normally.
+    fault: str | None = None
+    #: True when the client got no response at all (connection reset).
+    connection_reset: bool = False
+    #: The HTTP status the operation itself produced, None if it did not run (a fault before it).
+    #: Differs from ``status`` when a fault after the operation replaced the response.
+    operation_status: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -2,7 +2,8 @@
 
 :class:`EmulatorApplication` serves Bedrock's REST-JSON routes (with fault injection and
 request logging around moto-style dispatch) and the JSON control endpoints under
-``/_emulator/``:
+``/_emulator/``. Every response carries a ``Date`` header from the emulator's clock, as AWS's
+responses carry AWS's time.
 
 =======  ===============================  ====================================================
 GET      /_emulator/health                ``{"status": "ok"}``
@@ -12,11 +13,12 @@ POST     /_emulator/clock/advance         ``{"seconds": s}`` → same as GET
 GET/POST /_emulator/durations             read / update ``{"custom_model_deployment_create": s, ...}`` (or ``{"all": s}``)
 GET      /_emulator/faults                the fault configuration
 DELETE   /_emulator/faults                turn every fault off (incl. pending fail-next)
-POST     /_emulator/faults/throttle       ``{"rates": {"CreateInferenceProfile": 5, "*": 100}}``
-POST     /_emulator/faults/errors         ``{"rate": 0.2, "seed": 7, "operations": [...]|null}``
+POST     /_emulator/faults/throttle       ``{"rates": {"CreateInferenceProfile": 5, "*": 100}, "clock": "real"|"emulator", "burst": n}``
+POST     /_emulator/faults/errors         ``{"rate": 0.2, "seed": 7, "operations": [...]|null, "after": false, "reset": false}``
 POST     /_emulator/faults/latency        ``{"seconds": 0.1, "perOperation": {"Op": 0.5}}``
 POST     /_emulator/faults/fail-next      ``{"operation": "CreateCustomModelDeployment", "failureMessage": "..."}``
-POST     /_emulator/faults/error-next     ``{"operation": "Op", "code": "ConflictException", "message": .., "status": .., "count": 1}``
+POST     /_emulator/faults/error-next     ``{"operation": "Op", "code": "ConflictException", "message": .., "status": .., "count": 1, "after": false}``
+POST     /_emulator/faults/drop-response-next  ``{"operation": "Op", "count": 1, "after": true}`` (connection reset, no response)
 GET      /_emulator/requests              ``{"requests": [...], "counts": {...}}`` (``?operation=X`` filters)
 DELETE   /_emulator/requests              clear the request log
 GET/POST /_emulator/token-semantics       read / set ``{"semantics": "ec2"|"ignore"}`` (kept by reset)
@@ -28,8 +30,12 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
+import struct
 import threading
 import time
+from datetime import datetime
+from email.utils import formatdate
 from typing import Any, Callable, Iterable
 
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -40,13 +46,15 @@ from werkzeug.wrappers import Response
 
 from .clock import Durations
 from .exceptions import InternalServerException
-from .faults import FaultInjector
+from .faults import Fault, FaultInjector
 from .models import EmulatorRuntime, bedrock_emulator_backends, emulator_runtime
 from .request_log import RecordedRequest, RequestLog
 from .responses import BedrockEmulatorResponse, resolve_operation
 from .urls import CONTROL_PREFIX
 
 DEFAULT_REGION = "us-east-1"
+#: WSGI environ key set when the response is to be lost to a reset connection.
+RESET_CONNECTION = "bedrock_emulator.reset_connection"
 logger = logging.getLogger(__name__)
 
 
@@ -64,6 +72,16 @@ def _json_safe(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
+def _error_response(error: JsonRESTError) -> tuple[int, dict[str, Any], str]:
+    return error.code, dict(error.get_headers() or []), error.get_body()
+
+
+def http_date(moment: datetime) -> str:
+    """``moment`` as an HTTP ``Date`` header value (RFC 7231 IMF-fixdate), e.g.
+    ``Wed, 25 Nov 2026 15:26:25 GMT``."""
+    return formatdate(moment.timestamp(), usegmt=True)
+
+
 def _error_code(headers: dict[str, Any], body: str | bytes) -> str | None:
     code = headers.get("X-Amzn-ErrorType") or headers.get("x-amzn-ErrorType")
     if code:
@@ -79,7 +97,7 @@ class EmulatorApplication:
 
     def __init__(self, runtime: EmulatorRuntime = emulator_runtime) -> None:
         self.runtime = runtime
-        self.faults = FaultInjector()
+        self.faults = FaultInjector(emulator_time=lambda: self.runtime.clock.now().timestamp())
         self.log = RequestLog()
         self._state_lock = threading.RLock()
         self._control_routes: dict[tuple[str, str], Callable[[dict[str, Any], Request], Any]] = {
@@ -91,15 +109,21 @@ class EmulatorApplication:
             ("POST", "/durations"): self._set_durations,
             ("GET", "/faults"): lambda body, req: self._faults(),
             ("DELETE", "/faults"): self._clear_faults,
-            ("POST", "/faults/throttle"): lambda body, req: self.faults.throttle(body.get("rates", {})),
+            ("POST", "/faults/throttle"): lambda body, req: self.faults.throttle(
+                body.get("rates", {}), body.get("clock", "real"), body.get("burst")
+            ),
             ("POST", "/faults/errors"): lambda body, req: self.faults.inject_errors(
-                float(body.get("rate", 0.0)), int(body.get("seed", 0)), body.get("operations")
+                float(body.get("rate", 0.0)), int(body.get("seed", 0)), body.get("operations"),
+                bool(body.get("after", False)), bool(body.get("reset", False)),
             ),
             ("POST", "/faults/latency"): lambda body, req: self.faults.set_latency(
                 float(body.get("seconds", 0.0)), body.get("perOperation")
             ),
             ("POST", "/faults/fail-next"): self._fail_next,
             ("POST", "/faults/error-next"): self._error_next,
+            ("POST", "/faults/drop-response-next"): lambda body, req: self.faults.drop_response_next(
+                body["operation"], int(body.get("count", 1)), bool(body.get("after", True))
+            ),
             ("GET", "/requests"): self._requests,
             ("DELETE", "/requests"): lambda body, req: self.log.reset(),
             ("POST", "/custom-models"): self._seed_custom_model,
@@ -115,32 +139,32 @@ class EmulatorApplication:
             response = self._serve_control(request)
         else:
             response = self._serve_bedrock(request)
+        response.headers.setdefault("Date", http_date(self.runtime.clock.now()))
         return response(environ, start_response)
 
     def _serve_bedrock(self, request: EmulatorRequest) -> Response:
         handler = BedrockEmulatorResponse()
         handler.params = {}
+        fault: Fault | None = None
+        operation_status: int | None = None
+        status, headers, body = 0, {}, b""
         try:
             operation, uri_params = resolve_operation(request)
         except JsonRESTError as error:
-            status, headers, body = error.code, dict(error.get_headers() or []), error.get_body()
+            status, headers, body = _error_response(error)
             name = "Unknown"
         else:
             name = operation.name
             delay = self.faults.latency_for(name)
             if delay > 0:
                 time.sleep(delay)
-            fault = self.faults.fault_for(name)
+            fault = self.faults.next_fault(name)
+            if fault is None or fault.after:
+                status, headers, body = self._run_operation(name, lambda: handler.handle(request, operation, uri_params))
+                operation_status = status
             if fault is not None:
-                status, headers, body = fault.code, dict(fault.get_headers() or []), fault.get_body()
-            else:
-                try:
-                    with self._state_lock:
-                        status, headers, body = handler.handle(request, operation, uri_params)
-                except Exception as bug:  # an emulator bug: answer like the service would, keep serving
-                    logger.exception("Bedrock emulator failed on %s", name)
-                    error = InternalServerException(f"Emulator error in {name}: {bug!r}")
-                    status, headers, body = error.code, dict(error.get_headers() or []), error.get_body()
+                status, headers, body = _error_response(fault.error) if fault.error is not None else (0, {}, b"")
+        served_at = self.runtime.clock.now()
         self.log.record(
             RecordedRequest(
                 operation=name,
@@ -150,10 +174,27 @@ class EmulatorApplication:
                 region=getattr(handler, "region", None) or _region_from_signature(request),
                 error_code=_error_code(headers, body) if status >= 400 else None,
                 params=_json_safe(handler.params),
+                time=served_at.isoformat(),
+                fault=fault.stage if fault is not None else None,
+                connection_reset=fault is not None and fault.reset,
+                operation_status=operation_status,
             )
         )
+        if fault is not None and fault.reset:
+            request.environ[RESET_CONNECTION] = True
+            raise ConnectionResetError(f"{name}: connection reset by the Bedrock emulator (injected fault)")
         headers.setdefault("Content-Type", "application/json")
+        headers["Date"] = http_date(served_at)
         return Response(response=body, status=status, headers=headers)
+
+    def _run_operation(self, name: str, run: Callable[[], tuple[int, dict[str, Any], Any]]) -> tuple[int, dict[str, Any], Any]:
+        """Run an operation against the backend under the state lock; an emulator bug becomes a 500."""
+        try:
+            with self._state_lock:
+                return run()
+        except Exception as bug:  # an emulator bug: answer like the service would, keep serving
+            logger.exception("Bedrock emulator failed on %s", name)
+            return _error_response(InternalServerException(f"Emulator error in {name}: {bug!r}"))
 
     def _serve_control(self, request: EmulatorRequest) -> Response:
         route = self._control_routes.get((request.method, request.path[len(CONTROL_PREFIX) :].rstrip("/") or "/"))
@@ -229,7 +270,8 @@ class EmulatorApplication:
 
     def _error_next(self, body: dict[str, Any], request: Request) -> None:
         self.faults.error_next(
-            body["operation"], body["code"], body.get("message"), body.get("status"), int(body.get("count", 1))
+            body["operation"], body["code"], body.get("message"), body.get("status"), int(body.get("count", 1)),
+            bool(body.get("after", False)),
         )
 
     def _requests(self, body: dict[str, Any], request: Request) -> dict[str, Any]:
@@ -263,10 +305,23 @@ def _json_response(payload: Any, status: int) -> Response:
 
 
 class _QuietRequestHandler(WSGIRequestHandler):
-    """No per-request access log lines on stderr."""
+    """No per-request access log lines on stderr; the ``Date`` header comes from the application."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        # http.server adds a wall-clock Date here; EmulatorApplication sets one from its clock.
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Server", self.version_string())
+
+    def connection_dropped(self, error: BaseException, environ: dict[str, Any] | None = None) -> None:
+        """End the connection; for an injected reset, with a TCP RST (linger 0) and no response."""
+        self.close_connection = True
+        if environ is not None and environ.get(RESET_CONNECTION):
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
 
 
 class EmulatorServer:

@@ -11,6 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator, EmulatorControlError
+from pulumi_bedrock_inference.testing.emulator.faults import FaultInjector
 
 HAIKU_ARN = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"
 
@@ -30,7 +31,8 @@ def create_profile(bedrock: Any, name: str) -> str:
 
 
 def test_throttling_above_the_rate_per_operation(bedrock: Any, bedrock_emulator: BedrockEmulator) -> None:
-    bedrock_emulator.throttle({"CreateInferenceProfile": 3})
+    # real time, at a rate low enough (one per 100 s after a burst of 3) not to depend on machine load
+    bedrock_emulator.throttle({"CreateInferenceProfile": 0.01}, burst=3)
     outcomes = []
     for index in range(6):
         try:
@@ -40,7 +42,7 @@ def test_throttling_above_the_rate_per_operation(bedrock: Any, bedrock_emulator:
             assert error.response["Error"]["Code"] == "ThrottlingException"
             assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 429
             outcomes.append("throttled")
-    assert outcomes[:3] == ["ok"] * 3 and outcomes.count("throttled") >= 2
+    assert outcomes == ["ok"] * 3 + ["throttled"] * 3
     bedrock.list_inference_profiles()  # other operations are not limited
     bedrock.list_inference_profiles()
     assert bedrock_emulator.counts()["CreateInferenceProfile"] == 6
@@ -52,17 +54,55 @@ def test_throttling_above_the_rate_per_operation(bedrock: Any, bedrock_emulator:
 
 
 def test_throttle_bucket_refills(bedrock: Any, bedrock_emulator: BedrockEmulator) -> None:
-    bedrock_emulator.throttle({"*": 10})
-    results = []
-    for _ in range(12):
+    """On the emulator's clock the bucket refills only as fast as the test advances it (one
+    request per hour of emulator time here), so the outcome does not depend on machine load."""
+    bedrock_emulator.throttle({"*": 1 / 3600}, clock="emulator", burst=2)
+
+    def outcomes(calls: int) -> list[bool]:
+        results = []
+        for _ in range(calls):
+            try:
+                bedrock.list_inference_profiles()
+                results.append(True)
+            except ClientError as error:
+                assert error.response["Error"]["Code"] == "ThrottlingException"
+                results.append(False)
+        return results
+
+    assert outcomes(4) == [True, True, False, False]  # the burst, then empty
+    bedrock_emulator.advance(3600)
+    assert outcomes(2) == [True, False]  # one hour: one request
+    bedrock_emulator.advance(10 * 3600)
+    assert outcomes(3) == [True, True, False]  # refilled to the burst, no further
+    assert bedrock_emulator.faults()["throttleSettings"] == {"*": {"rate": 1 / 3600, "burst": 2.0, "clock": "emulator"}}
+
+
+def test_long_throttled_run_on_the_emulator_clock(bedrock: Any, bedrock_emulator: BedrockEmulator) -> None:
+    """Eight hours of throttled creates at one per five minutes, run in moments by advancing the
+    clock whenever the emulator throttles (as a client sleeping on the emulator's clock would)."""
+    bedrock_emulator.throttle(CreateInferenceProfile=1 / 300, clock="emulator")
+    created = throttled = 0
+    while created < 96:
         try:
-            bedrock.list_inference_profiles()
-            results.append(True)
-        except ClientError:
-            results.append(False)
-    assert results.count(False) >= 1
-    time.sleep(0.3)
-    bedrock.list_inference_profiles()
+            create_profile(bedrock, f"p{created}")
+            created += 1
+        except ClientError as error:
+            assert error.response["Error"]["Code"] == "ThrottlingException"
+            throttled += 1
+            bedrock_emulator.advance(300)
+    assert throttled == 95 and bedrock_emulator.count("CreateInferenceProfile") == 96 + 95
+    assert len(bedrock.list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"]) == 96
+
+
+def test_throttle_defaults_to_real_time_and_checks_its_arguments(bedrock_emulator: BedrockEmulator) -> None:
+    bedrock_emulator.throttle({"GetInferenceProfile": 4})
+    assert bedrock_emulator.faults()["throttleSettings"] == {"GetInferenceProfile": {"rate": 4, "burst": 4.0, "clock": "real"}}
+    with pytest.raises(EmulatorControlError, match="clock must be one of real, emulator"):
+        bedrock_emulator.throttle({"*": 1}, clock="wall")
+    with pytest.raises(EmulatorControlError, match="burst must be at least 1"):
+        bedrock_emulator.throttle({"*": 1}, burst=0.5)
+    with pytest.raises(EmulatorControlError, match="must be >= 0"):
+        bedrock_emulator.throttle({"*": -1})
 
 
 def test_error_fraction_is_deterministic_per_seed(bedrock: Any, bedrock_emulator: BedrockEmulator) -> None:
@@ -91,9 +131,11 @@ def test_latency_global_and_per_operation(bedrock: Any, bedrock_emulator: Bedroc
     started = time.monotonic()
     bedrock.list_foundation_models()
     assert time.monotonic() - started >= 0.3
-    started = time.monotonic()
-    bedrock.list_inference_profiles()
-    assert time.monotonic() - started < 0.25
+    # which operations are delayed, without an upper time bound that load could break
+    assert bedrock_emulator.faults()["latency"] == {"*": 0.0, "ListFoundationModels": 0.3}
+    faults = FaultInjector()
+    faults.set_latency(0.0, {"ListFoundationModels": 0.3})
+    assert (faults.latency_for("ListInferenceProfiles"), faults.latency_for("ListFoundationModels")) == (0.0, 0.3)
     bedrock_emulator.latency(0.2)
     started = time.monotonic()
     bedrock.list_inference_profiles()
