@@ -8,6 +8,7 @@ the provider process ever lives on an instance.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import re
 import sys
@@ -261,6 +262,29 @@ def resource_props(args: Any, inputs: tuple[str, ...], outputs: tuple[str, ...],
     props[AUTONAME] = f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
     props.update({field: None for field in outputs})
     return props
+
+
+def resource_options(args: Any, opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions | None:
+    """``opts``, plus ``tags_all`` as a secret output whenever the ``tags`` input may hold a secret.
+
+    The engine marks an output secret only where its key path matches a secret input, and the
+    dynamic provider never sees which inputs are secret. ``tags_all`` (tags merged with stack
+    default tags) repeats every tag under another key, so a secret tag value would be stored in
+    plaintext there. Whether an Output is secret is known only after the resource is declared,
+    so ``tags_all`` is a secret output whenever ``tags`` is, or holds, an Output or awaitable;
+    with plain string tags it stays readable.
+    """
+    if not _may_be_secret(getattr(args, "tags", None)):
+        return opts
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["tags_all"]))
+
+
+def _may_be_secret(value: Any) -> bool:
+    if isinstance(value, pulumi.Output) or inspect.isawaitable(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(_may_be_secret(v) for v in value.values())
+    return False
 
 
 def client_token(kind: str, region: str, name: str, request: Mapping[str, Any]) -> str:

@@ -17,7 +17,7 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from . import tags as tagging
-from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_props, same, same_or_absent
+from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props, same, same_or_absent
 from .errors import BedrockError, ConflictError, InvalidRequestError, NotFoundError, NotStabilizedError, aws_call
 from .validation import InputChecker, StringRule, api_rule, timeout_seconds
 from .waiter import Waiter, wait
@@ -389,4 +389,5 @@ class CustomModelDeployment(Resource, module="bedrock", name="CustomModelDeploym
         **kwargs: Any,
     ) -> None:
         args = args or CustomModelDeploymentArgs(**kwargs)
-        super().__init__(CustomModelDeploymentProvider(), resource_name, resource_props(args, INPUTS, OUTPUTS, resource_name), opts)
+        props = resource_props(args, INPUTS, OUTPUTS, resource_name)
+        super().__init__(CustomModelDeploymentProvider(), resource_name, props, resource_options(args, opts))

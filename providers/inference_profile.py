@@ -14,7 +14,7 @@ import boto3
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_props
+from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props
 from .errors import ConflictError, InvalidRequestError, NotFoundError, aws_call
 from .validation import InputChecker, StringRule, api_rule, is_unknown
 
@@ -343,4 +343,5 @@ class ApplicationInferenceProfile(Resource, module="bedrock", name="ApplicationI
         **kwargs: Any,
     ) -> None:
         args = args or ApplicationInferenceProfileArgs(**kwargs)
-        super().__init__(ApplicationInferenceProfileProvider(), resource_name, resource_props(args, INPUTS, OUTPUTS, resource_name), opts)
+        props = resource_props(args, INPUTS, OUTPUTS, resource_name)
+        super().__init__(ApplicationInferenceProfileProvider(), resource_name, props, resource_options(args, opts))

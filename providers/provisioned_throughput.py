@@ -21,7 +21,7 @@ from botocore.exceptions import BotoCoreError
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from . import waiter as waiting
-from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_props, same, same_or_absent
+from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props, same, same_or_absent
 from .errors import BedrockError, ConflictError, InvalidRequestError, NotStabilizedError, aws_call
 from .validation import InputChecker, api_rule, contains_unknown, is_unknown, timeout_seconds
 
@@ -566,4 +566,5 @@ class ProvisionedModelThroughput(Resource, module="bedrock", name="ProvisionedMo
         **kwargs: Any,
     ) -> None:
         args = args or ProvisionedModelThroughputArgs(**kwargs)
-        super().__init__(ProvisionedModelThroughputProvider(), resource_name, resource_props(args, INPUTS, OUTPUTS, resource_name), opts)
+        props = resource_props(args, INPUTS, OUTPUTS, resource_name)
+        super().__init__(ProvisionedModelThroughputProvider(), resource_name, props, resource_options(args, opts))
