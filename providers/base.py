@@ -264,19 +264,22 @@ def resource_props(args: Any, inputs: tuple[str, ...], outputs: tuple[str, ...],
     return props
 
 
-def resource_options(args: Any, opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions | None:
-    """``opts``, plus ``tags_all`` as a secret output whenever the ``tags`` input may hold a secret.
+def resource_options(
+    args: Any, opts: pulumi.ResourceOptions | None, derived: Mapping[str, tuple[str, ...]]
+) -> pulumi.ResourceOptions | None:
+    """``opts``, plus as secret outputs those ``derived`` from an input that may hold a secret.
 
     The engine marks an output secret only where its key path matches a secret input, and the
-    dynamic provider never sees which inputs are secret. ``tags_all`` (tags merged with stack
-    default tags) repeats every tag under another key, so a secret tag value would be stored in
-    plaintext there. Whether an Output is secret is known only after the resource is declared,
-    so ``tags_all`` is a secret output whenever ``tags`` is, or holds, an Output or awaitable;
-    with plain string tags it stays readable.
+    dynamic provider never sees which inputs are secret. An output that repeats an input under
+    another key (``tags_all`` repeats ``tags``) would store a secret input in plaintext. Whether
+    an Output is secret is known only after the resource is declared, so the outputs derived
+    from an input are secret whenever that input is, or holds, an Output or awaitable; derived
+    from plain values they stay readable.
     """
-    if not _may_be_secret(getattr(args, "tags", None)):
+    secret = sorted({output for field, outputs in derived.items() if _may_be_secret(getattr(args, field, None)) for output in outputs})
+    if not secret:
         return opts
-    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=["tags_all"]))
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=secret))
 
 
 def _may_be_secret(value: Any) -> bool:

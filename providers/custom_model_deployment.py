@@ -390,4 +390,6 @@ class CustomModelDeployment(Resource, module="bedrock", name="CustomModelDeploym
     ) -> None:
         args = args or CustomModelDeploymentArgs(**kwargs)
         props = resource_props(args, INPUTS, OUTPUTS, resource_name)
-        super().__init__(CustomModelDeploymentProvider(), resource_name, props, resource_options(args, opts))
+        # Outputs repeating an input under another key: secret whenever that input may be secret.
+        derived = {"tags": ("tags_all",), "model_arn": ("update_details",)}
+        super().__init__(CustomModelDeploymentProvider(), resource_name, props, resource_options(args, opts, derived))

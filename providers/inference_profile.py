@@ -344,4 +344,6 @@ class ApplicationInferenceProfile(Resource, module="bedrock", name="ApplicationI
     ) -> None:
         args = args or ApplicationInferenceProfileArgs(**kwargs)
         props = resource_props(args, INPUTS, OUTPUTS, resource_name)
-        super().__init__(ApplicationInferenceProfileProvider(), resource_name, props, resource_options(args, opts))
+        # Outputs repeating an input under another key: secret whenever that input may be secret.
+        derived = {"tags": ("tags_all",), "model_source": ("models",)}
+        super().__init__(ApplicationInferenceProfileProvider(), resource_name, props, resource_options(args, opts, derived))

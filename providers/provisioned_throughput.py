@@ -567,4 +567,6 @@ class ProvisionedModelThroughput(Resource, module="bedrock", name="ProvisionedMo
     ) -> None:
         args = args or ProvisionedModelThroughputArgs(**kwargs)
         props = resource_props(args, INPUTS, OUTPUTS, resource_name)
-        super().__init__(ProvisionedModelThroughputProvider(), resource_name, props, resource_options(args, opts))
+        # Outputs repeating an input under another key: secret whenever that input may be secret.
+        derived = {"tags": ("tags_all",), "model_arn": ("foundation_model_arn",)}
+        super().__init__(ProvisionedModelThroughputProvider(), resource_name, props, resource_options(args, opts, derived))

@@ -53,3 +53,19 @@ def test_plain_tags_stay_readable(bedrock_emulator: BedrockEmulator) -> None:
         _, state = stack.state.find(name)
         assert "tags_all" not in state.secret_keys
     assert stack.last_result.outputs["tags_all_is_secret"] is False  # type: ignore[attr-defined]
+
+
+def test_a_secret_model_makes_the_outputs_derived_from_it_secret(bedrock_emulator: BedrockEmulator) -> None:
+    model_arn = bedrock_emulator.seed_custom_model("tuned", HAIKU)
+
+    def program() -> None:
+        ApplicationInferenceProfile("chat", model_source={"copy_from": pulumi.Output.secret(HAIKU)})
+        CustomModelDeployment("tuned", model_arn=pulumi.Output.secret(model_arn))
+        ProvisionedModelThroughput("pt", model_arn=pulumi.Output.secret("amazon.nova-pro-v1:0"), model_units=1)
+
+    with DynamicProviderProcess(env=dict(os.environ), project="proj") as process:
+        stack = Stack("proj", "dev", {"aws:region": "us-east-1"}, process)
+        stack.up(program)
+    for name, derived in (("chat", "models"), ("tuned", "update_details"), ("pt", "foundation_model_arn")):
+        _, state = stack.state.find(name)
+        assert derived in state.secret_keys and "tags_all" not in state.secret_keys, (name, state.secret_keys)
