@@ -338,7 +338,8 @@ class CustomModelDeploymentArgs:
     the deployment keeps serving the previous model until the swap completes."""
     name: Optional[pulumi.Input[str]] = None
     """1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``.
-    Default: the Pulumi resource name plus an 8-character suffix. Replaces on change; an explicit
+    Default: the Pulumi resource name plus an 8-character suffix, new on every replacement and kept
+    across renames. Replaces on change; an explicit
     name that stays the same makes the replacement delete-before-create."""
     description: Optional[pulumi.Input[str]] = None
     """1–2048 characters. Default: none. Replaces on change."""
@@ -360,6 +361,15 @@ class CustomModelDeployment(Resource, module="bedrock", name="CustomModelDeploym
     """An Amazon Bedrock custom model deployment (``pulumi-python:dynamic/bedrock:CustomModelDeployment``).
 
     Serves a custom model on demand: invoke it with ``arn`` as the ``modelId``.
+
+    Resource options: ``protect=True`` makes Pulumi refuse to delete or replace it;
+    ``retain_on_delete=True`` makes Pulumi forget it without deleting it in AWS;
+    ``ignore_changes`` hides changes of the listed inputs from the provider (no update, no
+    replacement); ``replace_on_changes`` has **no effect** (the Python dynamic provider's diff
+    reports no changed property names); ``delete_before_replace`` overrides the provider's order.
+    Without an explicit name it is autonamed: a replacement gets a new name, while ``aliases``,
+    ``pulumi stack rename`` and project renames keep it. A replacement forced with no input change
+    (``pulumi up --replace``, ``replace_with``, ``deleted_with``) needs ``delete_before_replace=True``.
     """
 
     arn: pulumi.Output[str]

@@ -297,7 +297,8 @@ class ApplicationInferenceProfileArgs:
     """Required. ``{"copy_from": ...}``: the model or system profile the profile routes to. Replaces on change."""
     name: Optional[pulumi.Input[str]] = None
     """1–64 characters: letters and digits, each optionally followed by one space, ``_`` or ``-``.
-    Default: the Pulumi resource name plus an 8-character suffix. Replaces on change; an explicit
+    Default: the Pulumi resource name plus an 8-character suffix, new on every replacement and kept
+    across renames. Replaces on change; an explicit
     name that stays the same makes the replacement delete-before-create."""
     description: Optional[pulumi.Input[str]] = None
     """1–200 characters: letters, digits, ``:`` and ``.``, each optionally followed by one space, ``_`` or ``-``.
@@ -316,6 +317,15 @@ class ApplicationInferenceProfile(Resource, module="bedrock", name="ApplicationI
     """An Amazon Bedrock application inference profile (``pulumi-python:dynamic/bedrock:ApplicationInferenceProfile``).
 
     Invoke a model through ``arn`` to track its usage and cost by the profile's tags.
+
+    Resource options: ``protect=True`` makes Pulumi refuse to delete or replace it;
+    ``retain_on_delete=True`` makes Pulumi forget it without deleting it in AWS;
+    ``ignore_changes`` hides changes of the listed inputs from the provider (no update, no
+    replacement); ``replace_on_changes`` has **no effect** (the Python dynamic provider's diff
+    reports no changed property names); ``delete_before_replace`` overrides the provider's order.
+    Without an explicit name it is autonamed: a replacement gets a new name, while ``aliases``,
+    ``pulumi stack rename`` and project renames keep it. A replacement forced with no input change
+    (``pulumi up --replace``, ``replace_with``, ``deleted_with``) needs ``delete_before_replace=True``.
     """
 
     arn: pulumi.Output[str]

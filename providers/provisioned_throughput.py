@@ -500,7 +500,8 @@ class ProvisionedModelThroughputArgs:
     """Required. Model units to buy, a whole number ≥ 1. Replaces on change (a new throughput is bought)."""
     provisioned_model_name: Optional[pulumi.Input[str]] = None
     """1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``.
-    Default: the Pulumi resource name plus an 8-character suffix. Updated in place."""
+    Default: the Pulumi resource name plus an 8-character suffix, new on every replacement and kept
+    across renames. Updated in place."""
     commitment_duration: Optional[pulumi.Input[str]] = None
     """``OneMonth`` or ``SixMonths``: a cheaper hourly price for a term the throughput cannot be
     deleted before. Default: none (no commitment, billed hourly until deleted). Replaces on change."""
@@ -534,6 +535,15 @@ class ProvisionedModelThroughput(Resource, module="bedrock", name="ProvisionedMo
     a second one. Protect committed throughput with ``opts=pulumi.ResourceOptions(protect=True)``
     so that a destroy or a replacing change is refused by Pulumi itself. To stop managing one
     before its commitment ends, use ``pulumi state delete <urn>``.
+
+    Resource options: ``protect=True`` makes Pulumi refuse to delete or replace it;
+    ``retain_on_delete=True`` makes Pulumi forget it without deleting it in AWS;
+    ``ignore_changes`` hides changes of the listed inputs from the provider (no update, no
+    replacement); ``replace_on_changes`` has **no effect** (the Python dynamic provider's diff
+    reports no changed property names); ``delete_before_replace`` overrides the provider's order.
+    Without an explicit name it is autonamed: a replacement gets a new name, while ``aliases``,
+    ``pulumi stack rename`` and project renames keep it. A replacement forced with no input change
+    (``pulumi up --replace``, ``replace_with``, ``deleted_with``) needs ``delete_before_replace=True``.
     """
 
     provisioned_model_arn: pulumi.Output[str]
