@@ -31,8 +31,10 @@ AUTONAME = "_autoname"
 
 Equal = Callable[[Any, Any], bool]
 
-MAX_TOKEN_REPLAYS = 8
-"""How many deleted resources in a row a create follows through salted client tokens before giving up."""
+MAX_TOKEN_REPLAYS = 100
+"""How many deleted resources in a row a create follows through salted client tokens before giving up:
+one per time the resource was re-created within AWS's token window (24 h or more under EC2's reading),
+two calls each."""
 
 BEDROCK_ARN = re.compile(r"arn:(?P<partition>[^:]+):bedrock:(?P<region>[^:]*):(?P<account>[^:]*):(?P<kind>[^/]+)/(?P<id>.+)")
 """Any Bedrock ARN: ``arn:aws:bedrock:us-east-1:123456789012:custom-model-deployment/abc123def456``."""
@@ -195,22 +197,33 @@ class BedrockProvider(ResourceProvider):
     # create / update helpers
 
     def create_with_token(
-        self, label: str, token: str, send: Callable[[str], str], find: Callable[[str], Any]
+        self, label: str, token: str, send: Callable[[str], str], find: Callable[[str], Any], holder: Callable[[], str | None]
     ) -> tuple[str, Any]:
-        """Send a create with the deterministic ``token``; return the ARN and its first description.
+        """Send a create with the deterministic ``token``; return the ARN and its first description
+        (None when it could not be read yet).
 
         Under EC2's reading of client tokens, a token repeated after its resource was deleted
         (``pulumi destroy`` then ``up``; a refresh that dropped a resource deleted out of band; a
         Failed create the provider deleted) answers with the deleted resource's ARN. Such an answer
         (``find`` says it is gone) is followed by a create with a token salted with that ARN:
-        deterministic too, so a crash at any step resumes the same chain without a duplicate.
+        deterministic too, so a crash at any step resumes the same chain without a duplicate. If
+        the salted create finds the name taken by the very ARN that seemed gone (``holder``: the
+        ARN holding the name), that resource was only not readable yet, and it is the result.
         """
+        answered: list[str] = []
         for _ in range(MAX_TOKEN_REPLAYS):
-            arn = send(token)
+            try:
+                arn = send(token)
+            except ConflictError:
+                taken_by = holder() if answered else None
+                if taken_by is not None and taken_by in answered:
+                    return taken_by, None
+                raise
             found = ignore_not_found(lambda: find(arn))
             if found is not None:
                 return arn, found
             print(f"{label}: client token answered with {arn}, which no longer exists; creating anew", file=sys.stderr, flush=True)
+            answered.append(arn)
             token = salted_token(token, arn)
         raise ConflictError(
             "creating", label, "TokenReplayed",

@@ -141,9 +141,13 @@ class CustomModelDeploymentProvider(BedrockProvider):
             with aws_call("creating", label):
                 return client.create_custom_model_deployment(**request, clientRequestToken=token)["customModelDeploymentArn"]
 
+        def holder() -> str | None:
+            deployment = ignore_not_found(lambda: find_deployment(client, name, label))
+            return deployment["customModelDeploymentArn"] if deployment else None
+
         first: Mapping[str, Any] | None
         try:
-            arn, first = self.create_with_token(label, token, send, lambda arn: find_deployment(client, arn, label))
+            arn, first = self.create_with_token(label, token, send, lambda arn: find_deployment(client, arn, label), holder)
         except ConflictError as error:
             if not self.may_take_over(props):
                 raise ConflictError(

@@ -117,14 +117,17 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
                 return client.create_inference_profile(**request, clientRequestToken=token)["inferenceProfileArn"]
 
         try:
-            arn, profile = self.create_with_token(label, token, send, lambda arn: find_profile(client, arn, label))
+            arn, profile = self.create_with_token(
+                label, token, send, lambda arn: find_profile(client, arn, label), lambda: _arn_named(client, name, label)
+            )
         except ConflictError as error:
             if not self.may_take_over(props):
                 raise ConflictError(
                     error.action, error.resource, error.code,
                     f"{error.aws_message} (set adopt_existing=True to manage the existing profile with this stack)",
                 ) from error
-            arn = self._adopt(client, name, copy_from, props.get("description"), tags_all)
+            arn, profile = self._adopt(client, name, copy_from, props.get("description"), tags_all), None
+        if profile is None:
             profile = find_profile(client, arn, label)
         return CreateResult(arn, self._outputs(profile, region, copy_from, tags_all, props.get("tags")))
 
@@ -237,6 +240,13 @@ def find_profile_by_name(client: Any, name: str, label: str) -> dict[str, Any]:
                 if summary.get("inferenceProfileName") == name:
                     return summary
     raise NotFoundError("finding", label, "ResourceNotFoundException", "no application inference profile has this name")
+
+
+def _arn_named(client: Any, name: str, label: str) -> str | None:
+    try:
+        return find_profile_by_name(client, name, label)["inferenceProfileArn"]
+    except NotFoundError:
+        return None
 
 
 def recover_copy_from(models: list[Mapping[str, str]], previous: str | None) -> str | None:

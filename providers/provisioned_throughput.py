@@ -190,8 +190,12 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             with aws_call("creating", label):
                 return client.create_provisioned_model_throughput(**request, clientRequestToken=token)["provisionedModelArn"]
 
+        def holder() -> str | None:
+            throughput = ignore_not_found(lambda: find_throughput(client, name, label))
+            return throughput["provisionedModelArn"] if throughput else None
+
         try:
-            return self.create_with_token(label, token, send, lambda arn: find_throughput(client, arn, label))
+            return self.create_with_token(label, token, send, lambda arn: find_throughput(client, arn, label), holder)
         except ConflictError as error:
             if not self.may_take_over(props):
                 raise ConflictError(

@@ -563,3 +563,41 @@ def test_resource_type_token_and_args_cover_every_input() -> None:
     assert f"pulumi-python:{ProvisionedModelThroughput._resource_type_name}" == "pulumi-python:dynamic/bedrock:ProvisionedModelThroughput"  # type: ignore[attr-defined]
     args = set(module.ProvisionedModelThroughputArgs.__dataclass_fields__)
     assert args == set(module.INPUTS) - {"_autoname"}
+
+
+# client tokens under EC2's reading (a repeated token answers with the original ARN, even once deleted)
+
+GONE_ARN = f"arn:aws:bedrock:{REGION}:{ACCOUNT}:provisioned-model/000000deleted"
+
+
+def test_a_token_answering_with_a_deleted_throughput_creates_again_with_a_salted_token(stubbed: Stubber) -> None:
+    tokens: list[str] = []
+    stubbed.client.meta.events.register(  # type: ignore[attr-defined]
+        "before-parameter-build.bedrock.CreateProvisionedModelThroughput", lambda params, **_: tokens.append(params["clientRequestToken"])
+    )
+    for _ in range(2):  # the second run (a crash after the salted create) follows the same chain
+        stubbed.add_response("create_provisioned_model_throughput", {"provisionedModelArn": GONE_ARN}, None)
+        stubbed.add_client_error("get_provisioned_model_throughput", "ResourceNotFoundException", "gone", 404)
+        stubbed.add_response("create_provisioned_model_throughput", {"provisionedModelArn": ARN}, None)
+        get(stubbed, throughput())
+        assert provider().create(inputs()).id == ARN
+    assert tokens[0] == tokens[2] and tokens[1] == tokens[3] and tokens[0] != tokens[1]
+
+
+def test_a_throughput_not_yet_readable_after_its_create_is_not_created_twice(stubbed: Stubber) -> None:
+    # Read-after-create lag: the Get says not found, the salted create finds the name taken by that same ARN.
+    stubbed.add_response("create_provisioned_model_throughput", {"provisionedModelArn": ARN}, None)
+    stubbed.add_client_error("get_provisioned_model_throughput", "ResourceNotFoundException", "not yet", 404)
+    stubbed.add_client_error("create_provisioned_model_throughput", "ConflictException", "name taken", 409)
+    stubbed.add_response("get_provisioned_model_throughput", throughput(), {"provisionedModelId": "pt-prod"})
+    get(stubbed, throughput())
+    assert provider().create(inputs()).id == ARN
+
+
+def test_a_taken_explicit_name_held_by_another_throughput_still_needs_adopt_existing(stubbed: Stubber) -> None:
+    stubbed.add_response("create_provisioned_model_throughput", {"provisionedModelArn": GONE_ARN}, None)
+    stubbed.add_client_error("get_provisioned_model_throughput", "ResourceNotFoundException", "gone", 404)
+    stubbed.add_client_error("create_provisioned_model_throughput", "ConflictException", "name taken", 409)
+    stubbed.add_response("get_provisioned_model_throughput", throughput(), {"provisionedModelId": "pt-prod"})
+    with pytest.raises(errors.ConflictError, match="adopt_existing=True"):
+        provider().create(inputs())
