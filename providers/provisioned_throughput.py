@@ -83,7 +83,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         Replacing("model_units", key=lambda units: _whole(units)),
         Replacing("commitment_duration", key=lambda duration: duration or None),
         Replacing("region"),
-        Replacing("model_arn", key=lambda model: _model_key(model)[:2] if _model_key(model) else model, when=lambda olds, news: model_change_replaces(olds, news)),
+        Replacing("model_arn", key=lambda model: _model_key(model) or model, when=lambda olds, news: model_change_replaces(olds, news)),
     )
     """The name updates in place, and so does a model change that :func:`model_change_replaces` allows."""
 
@@ -195,7 +195,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             return throughput["provisionedModelArn"] if throughput else None
 
         try:
-            return self.create_with_token(label, token, send, lambda arn: find_throughput(client, arn, label), holder)
+            arn, first = self.create_with_token(label, token, send, lambda arn: find_throughput(client, arn, label), holder)
         except ConflictError as error:
             if not self.may_take_over(props):
                 raise ConflictError(
@@ -203,6 +203,17 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
                     f"{error.aws_message} (set adopt_existing=True to manage the existing throughput with this stack)",
                 ) from error
             return self._adopt(client, props, tags_all), None
+        serving = first and (first.get("desiredModelArn") or first.get("modelArn"))
+        if serving and not model_is_consistent(props["model_arn"], serving):
+            # The token was first used by this throughput, whose model has changed in place since:
+            # it is the one being replaced (model A to B in place, then back to A by replacement).
+            raise ConflictError(
+                "creating", label, "ReplacementCollision",
+                f"the name and client token belong to {arn}, created earlier for {props['model_arn']} and now "
+                f"serving {serving}; a replacement cannot reuse it. Set delete_before_replace=True on this "
+                "resource, or give it an explicit name",
+            )
+        return arn, first
 
     def _adopt(self, client: Any, props: Mapping[str, Any], tags_all: dict[str, str]) -> str:
         name = props["provisioned_model_name"]
@@ -356,7 +367,9 @@ def find_throughput(client: Any, identifier: str, label: str) -> dict[str, Any]:
 
 
 def _model_key(model: Any) -> tuple[str, str, str | None] | None:
-    """(kind, ID, region) of a model ID, custom model name or ARN; a bare name is a custom model."""
+    """(kind, ID, region) of a model ID, custom model name or ARN; a bare name is a custom model.
+
+    The region is None for an ID or name, which ``check`` resolves in the throughput's region."""
     if not isinstance(model, str) or is_unknown(model):
         return None
     match = BEDROCK_ARN.fullmatch(model)

@@ -601,3 +601,12 @@ def test_a_taken_explicit_name_held_by_another_throughput_still_needs_adopt_exis
     stubbed.add_response("get_provisioned_model_throughput", throughput(), {"provisionedModelId": "pt-prod"})
     with pytest.raises(errors.ConflictError, match="adopt_existing=True"):
         provider().create(inputs())
+
+
+def test_a_replacement_answered_with_the_throughput_it_replaces_stops_before_the_engine_deletes_it(stubbed: Stubber) -> None:
+    # Created for a custom model, moved in place to its base model, then moved back (which replaces):
+    # the same name and request give the same token, and AWS answers with the throughput in use.
+    stubbed.add_response("create_provisioned_model_throughput", {"provisionedModelArn": ARN}, None)
+    get(stubbed, throughput(model=MODEL_ARN))
+    with pytest.raises(errors.ConflictError, match="ReplacementCollision: .*delete_before_replace=True"):
+        provider().create(inputs(model_arn=CUSTOM_ARN))
