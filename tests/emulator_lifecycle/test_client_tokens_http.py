@@ -171,3 +171,24 @@ def test_an_explicit_name_taken_still_needs_adopt_existing(emulator: BedrockEmul
         up(p, {**news, "tags": {"team": "b"}})
     assert up(p, {**news, "tags": {"team": "b"}, "adopt_existing": True}).id == first.id
     assert_only(emulator, kind, first.id)
+
+
+def test_a_crashed_deployment_rerun_with_another_model_is_taken_over_and_swapped(emulator: BedrockEmulator) -> None:
+    p = provider(DEPLOYMENT)
+    first_model = emulator.seed_custom_model("tuned", HAIKU)
+    second_model = emulator.seed_custom_model("tuned-again", HAIKU)
+    crashed = up(p, {"model_arn": first_model})
+    rerun = up(p, {"model_arn": second_model})
+    assert rerun.id == crashed.id and rerun.outs["model_arn"] == second_model
+    assert_only(emulator, DEPLOYMENT, crashed.id)
+    assert emulator.count("UpdateCustomModelDeployment") == 1
+
+
+def test_a_crashed_profile_rerun_with_another_source_gets_a_new_name_and_leaves_the_old_one(emulator: BedrockEmulator) -> None:
+    # A replacing input changed: a new name; the crashed run's profile stays outside the stack (README).
+    p = provider(PROFILE)
+    crashed = up(p, {"model_source": {"copy_from": HAIKU}})
+    rerun = up(p, {"model_source": {"copy_from": "anthropic.claude-3-5-sonnet-20241022-v2:0"}})
+    assert rerun.id != crashed.id and rerun.outs["name"] != crashed.outs["name"]
+    # Putting the old inputs back picks the crashed run's profile up again.
+    assert up(p, {"model_source": {"copy_from": HAIKU}}).id == crashed.id
