@@ -17,12 +17,12 @@ from pulumi_bedrock_inference.providers.inference_profile import ApplicationInfe
 from pulumi_bedrock_inference.providers.provisioned_throughput import ProvisionedModelThroughput
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess
-from pulumi_bedrock_inference.testing.program import Stack
+from pulumi_bedrock_inference.testing.program import RunResult, Stack
 
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 
 
-def run(bedrock_emulator: BedrockEmulator, tags: Any) -> Stack:
+def run(bedrock_emulator: BedrockEmulator, tags: Any) -> tuple[Stack, RunResult]:
     model_arn = bedrock_emulator.seed_custom_model("tuned", HAIKU)
 
     def program() -> None:
@@ -34,25 +34,24 @@ def run(bedrock_emulator: BedrockEmulator, tags: Any) -> Stack:
     with DynamicProviderProcess(env=dict(os.environ), project="proj") as process:
         stack = Stack("proj", "dev", {"aws:region": "us-east-1", "aws:defaultTags": {"tags": {"env": "dev"}}}, process)
         result = stack.up(program)
-        stack.last_result = result  # type: ignore[attr-defined]
-    return stack
+    return stack, result
 
 
 def test_a_secret_tag_makes_tags_all_a_secret_output_of_every_resource(bedrock_emulator: BedrockEmulator) -> None:
-    stack = run(bedrock_emulator, lambda: {"owner": pulumi.Output.secret("alice"), "app": "chat"})
+    stack, result = run(bedrock_emulator, lambda: {"owner": pulumi.Output.secret("alice"), "app": "chat"})
     for name in ("chat", "tuned", "pt"):
         _, state = stack.state.find(name)
         assert state.outputs["tags_all"] == {"owner": "alice", "app": "chat", "env": "dev"}
         assert "tags_all" in state.secret_keys, (name, state.secret_keys)
-    assert stack.last_result.outputs["tags_all_is_secret"] is True  # type: ignore[attr-defined]
+    assert result.outputs["tags_all_is_secret"] is True
 
 
 def test_plain_tags_stay_readable(bedrock_emulator: BedrockEmulator) -> None:
-    stack = run(bedrock_emulator, lambda: {"app": "chat"})
+    stack, result = run(bedrock_emulator, lambda: {"app": "chat"})
     for name in ("chat", "tuned", "pt"):
         _, state = stack.state.find(name)
         assert "tags_all" not in state.secret_keys
-    assert stack.last_result.outputs["tags_all_is_secret"] is False  # type: ignore[attr-defined]
+    assert result.outputs["tags_all_is_secret"] is False
 
 
 def test_a_secret_model_makes_the_outputs_derived_from_it_secret(bedrock_emulator: BedrockEmulator) -> None:
