@@ -31,11 +31,6 @@ AUTONAME = "_autoname"
 
 Equal = Callable[[Any, Any], bool]
 
-MAX_TOKEN_REPLAYS = 100
-"""How many deleted resources in a row a create follows through salted client tokens before giving up:
-one per time the resource was re-created within AWS's token window (24 h or more under EC2's reading),
-two calls each."""
-
 BEDROCK_ARN = re.compile(r"arn:(?P<partition>[^:]+):bedrock:(?P<region>[^:]*):(?P<account>[^:]*):(?P<kind>[^/]+)/(?P<id>.+)")
 """Any Bedrock ARN: ``arn:aws:bedrock:us-east-1:123456789012:custom-model-deployment/abc123def456``."""
 
@@ -68,6 +63,12 @@ class Replacing:
         if contains_unknown(new):
             return self.when(olds, news)
         return self.key(olds.get(self.field)) != self.key(new) and self.when(olds, news)
+
+
+MAX_TOKEN_REPLAYS = 100
+"""How many deleted resources in a row a create follows through salted client tokens before giving up:
+one per time the resource was re-created within AWS's token window (24 h or more under EC2's reading),
+two calls each."""
 
 
 class BedrockProvider(ResourceProvider):
