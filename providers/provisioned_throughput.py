@@ -83,7 +83,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         Replacing("model_units", key=lambda units: _whole(units)),
         Replacing("commitment_duration", key=lambda duration: duration or None),
         Replacing("region"),
-        Replacing("model_arn", key=lambda model: _model_key(model) or model, when=lambda olds, news: model_change_replaces(olds, news)),
+        Replacing("model_arn", key=lambda model: _model_identity(model), when=lambda olds, news: model_change_replaces(olds, news)),
     )
     """The name updates in place, and so does a model change that :func:`model_change_replaces` allows."""
 
@@ -176,6 +176,9 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             on_failure=lambda: self._delete_failed(client, arn, name),
             first=first,
         )
+        serving = throughput.get("desiredModelArn") or throughput.get("modelArn")
+        if not model_is_consistent(props["model_arn"], serving):  # taken over, serving another custom model
+            throughput = self._switch_model(client, arn, name, props["model_arn"], props.get("timeouts"))
         outputs = self._outputs(throughput, region, props.get("model_arn"), tags_all, props.get("tags"), props.get("timeouts"))
         return CreateResult(arn, outputs)
 
@@ -225,8 +228,9 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         if (throughput.get("commitmentDuration") or None) != (props.get("commitment_duration") or None):
             mismatches.append(f"commitment_duration is {throughput.get('commitmentDuration')}, not {props.get('commitment_duration')}")
         model = throughput.get("desiredModelArn") or throughput.get("modelArn")
-        if not model_is_consistent(props["model_arn"], model):
-            mismatches.append(f"model_arn is {model}, not {props['model_arn']}")
+        existing = {"model_arn": model, "foundation_model_arn": throughput.get("foundationModelArn")}
+        if not model_is_consistent(props["model_arn"], model) and model_change_replaces(existing, props):
+            mismatches.append(f"model_arn is {model}, not {props['model_arn']}, and cannot change in place")
         if mismatches:
             raise InvalidRequestError(
                 "adopting", self.label(name), "AdoptionMismatch",
@@ -292,19 +296,28 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         if not same_model(olds.get("model_arn"), news.get("model_arn")):
             request["desiredModelId"] = news["model_arn"]
         if request:
-            with aws_call("updating", self.label(olds.get("provisioned_model_name") or name)):
-                client.update_provisioned_model_throughput(provisionedModelId=id_, **request)
-            self._wait(
-                "updating", client, id_, name, UPDATED, timeout_seconds(news.get("timeouts"), "update", DEFAULT_TIMEOUTS["update"]),
-                hint=(
-                    f"The update of {id_} goes on in AWS. Run `pulumi refresh` then `pulumi up` once it is InService; "
-                    'a longer wait is timeouts={"update": "120m"}'
-                ),
-            )
+            self._update(client, id_, olds.get("provisioned_model_name") or name, name, request, news.get("timeouts"))
         wanted = self.tags_all(news)
         self.sync_tags(client, id_, name, olds.get("tags_all") or {}, wanted)
         throughput = find_throughput(client, id_, self.label(name))
         return UpdateResult(self._outputs(throughput, region, news.get("model_arn"), wanted, news.get("tags"), news.get("timeouts")))
+
+    def _switch_model(self, client: Any, arn: str, name: str, model: str, timeouts: Any) -> dict[str, Any]:
+        return self._update(client, arn, name, name, {"desiredModelId": model}, timeouts)
+
+    def _update(
+        self, client: Any, arn: str, old_name: str, name: str, request: Mapping[str, Any], timeouts: Any
+    ) -> dict[str, Any]:
+        """UpdateProvisionedModelThroughput, then wait until it is InService again."""
+        with aws_call("updating", self.label(old_name)):
+            client.update_provisioned_model_throughput(provisionedModelId=arn, **request)
+        return self._wait(
+            "updating", client, arn, name, UPDATED, timeout_seconds(timeouts, "update", DEFAULT_TIMEOUTS["update"]),
+            hint=(
+                f"The update of {arn} goes on in AWS. Run `pulumi refresh` then `pulumi up` once it is InService; "
+                'a longer wait is timeouts={"update": "120m"}'
+            ),
+        )
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         client = self.client(props["region"])
@@ -376,6 +389,19 @@ def _model_key(model: Any) -> tuple[str, str, str | None] | None:
     if match:
         return match.group("kind"), match.group("id"), match.group("region") or None
     return ("foundation-model" if "." in model else "custom-model-name"), model, None
+
+
+def _model_identity(model: Any) -> Any:
+    """The model as the autoname sees it: a custom model ARN by its base model (custom models of one
+    base switch in place, so a re-run after a crash with another of them finds its own name), any
+    other model by kind and ID. Every model change that replaces changes this value."""
+    key = _model_key(model)
+    if key is None:
+        return model
+    kind, id_, _region = key
+    if kind == "custom-model" and "/" in id_:
+        return ("custom-model of", id_.rsplit("/", 1)[0])
+    return (kind, id_)
 
 
 def is_foundation_model(model: Any) -> bool:

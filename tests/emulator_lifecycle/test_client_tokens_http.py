@@ -192,3 +192,17 @@ def test_a_crashed_profile_rerun_with_another_source_gets_a_new_name_and_leaves_
     assert rerun.id != crashed.id and rerun.outs["name"] != crashed.outs["name"]
     # Putting the old inputs back picks the crashed run's profile up again.
     assert up(p, {"model_source": {"copy_from": HAIKU}}).id == crashed.id
+
+
+def test_a_crashed_throughput_rerun_with_another_custom_model_is_taken_over_and_switched(emulator: BedrockEmulator) -> None:
+    p = provider(THROUGHPUT)
+    first_model = emulator.seed_custom_model("tuned", "amazon.nova-pro-v1:0")
+    second_model = emulator.seed_custom_model("tuned-again", "amazon.nova-pro-v1:0")
+    crashed = up(p, {"model_arn": first_model, "model_units": 1.0})
+    rerun = up(p, {"model_arn": second_model, "model_units": 1.0})
+    assert rerun.id == crashed.id and rerun.outs["model_arn"] == second_model and rerun.outs["status"] == "InService"
+    assert_only(emulator, THROUGHPUT, crashed.id)
+    assert emulator.count("UpdateProvisionedModelThroughput") == 1
+    # What cannot change in place is still refused: another foundation model would replace.
+    with pytest.raises(errors.InvalidRequestError, match="AdoptionMismatch: .*cannot change in place"):
+        up(p, {"model_arn": "amazon.nova-lite-v1:0", "model_units": 1.0, "provisioned_model_name": rerun.outs["provisioned_model_name"], "adopt_existing": True})
