@@ -558,7 +558,8 @@ class ProvisionedModelThroughputArgs:
     ``update`` (default 60m) and ``delete`` (default 30m); Go-style durations such as ``"1h30m"``."""
     adopt_existing: Optional[pulumi.Input[bool]] = None
     """When a throughput with this name already exists, manage it instead of failing (it must have the
-    same model units, commitment and model; its tags are set to this resource's). Default: false."""
+    same model units and commitment, and a model it can switch to in place, which it then serves; its
+    tags are set to this resource's). Default: false."""
 
 
 class ProvisionedModelThroughput(Resource, module="bedrock", name="ProvisionedModelThroughput"):
