@@ -353,6 +353,7 @@ class BedrockEmulatorBackend(BedrockBackend):
         self.custom_model_deployments: dict[str, CustomModelDeployment] = {}
         self.provisioned_model_throughputs: dict[str, ProvisionedModelThroughput] = {}
         self.client_requests: dict[tuple[str, str], ClientRequest] = {}
+        self._requests_by_arn: dict[str, ClientRequest] = {}
 
     @property
     def runtime(self) -> EmulatorRuntime:
@@ -391,14 +392,15 @@ class BedrockEmulatorBackend(BedrockBackend):
 
     def _remember(self, operation: str, token: str | None, request: dict[str, Any], resource: Any) -> None:
         if token is not None:
-            self.client_requests[(operation, token)] = ClientRequest(self._fingerprint(request), resource)
+            remembered = ClientRequest(self._fingerprint(request), resource)
+            self.client_requests[(operation, token)] = remembered
+            self._requests_by_arn[resource.arn] = remembered
 
     def _forget_resource(self, arn: str) -> None:
-        """Record that the resource ``arn`` was deleted, for the tokens that created it."""
-        now = self._now()
-        for earlier in self.client_requests.values():
-            if earlier.resource.arn == arn and earlier.deleted_at is None:
-                earlier.deleted_at = now
+        """Record that the resource ``arn`` was deleted, for the token that created it."""
+        remembered = self._requests_by_arn.pop(arn, None)
+        if remembered is not None:
+            remembered.deleted_at = self._now()
 
     @staticmethod
     def _fingerprint(request: dict[str, Any]) -> str:
