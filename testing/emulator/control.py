@@ -10,6 +10,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Iterable, Mapping
 
+from .faults import ThrottleClock
 from .server import EmulatorServer
 
 DEFAULT_REGION = "us-east-1"
@@ -186,7 +187,7 @@ class BedrockEmulator:
         self,
         rates: Mapping[str, float | None] | None = None,
         *,
-        clock: str = "real",
+        clock: ThrottleClock = "real",
         burst: float | None = None,
         **per_operation: float | None,
     ) -> None:

@@ -142,10 +142,11 @@ class FaultInjector:
             if self._emulator_time is None:
                 raise ValueError("this fault injector has no emulator clock")
             now = self._emulator_time
+        negative = sorted(operation for operation, rate in rates.items() if rate is not None and rate < 0)
+        if negative:
+            raise ValueError(f"the rate of {', '.join(negative)} must be >= 0")
         with self._lock:
             for operation, rate in rates.items():
-                if rate is not None and rate < 0:
-                    raise ValueError(f"the rate of {operation} must be >= 0")
                 if rate:
                     self._buckets[operation] = TokenBucket(float(rate), burst, now, clock)
                 else:

@@ -53,6 +53,8 @@ from .responses import BedrockEmulatorResponse, resolve_operation
 from .urls import CONTROL_PREFIX
 
 DEFAULT_REGION = "us-east-1"
+#: An operation's HTTP status, headers and body.
+Served = tuple[int, dict[str, Any], Any]
 #: WSGI environ key set when the response is to be lost to a reset connection.
 RESET_CONNECTION = "bedrock_emulator.reset_connection"
 logger = logging.getLogger(__name__)
@@ -72,7 +74,7 @@ def _json_safe(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def _error_response(error: JsonRESTError) -> tuple[int, dict[str, Any], str]:
+def _error_response(error: JsonRESTError) -> Served:
     return error.code, dict(error.get_headers() or []), error.get_body()
 
 
@@ -147,7 +149,6 @@ class EmulatorApplication:
         handler.params = {}
         fault: Fault | None = None
         operation_status: int | None = None
-        status, headers, body = 0, {}, b""
         try:
             operation, uri_params = resolve_operation(request)
         except JsonRESTError as error:
@@ -160,10 +161,14 @@ class EmulatorApplication:
                 time.sleep(delay)
             fault = self.faults.next_fault(name)
             if fault is None or fault.after:
-                status, headers, body = self._run_operation(name, lambda: handler.handle(request, operation, uri_params))
+                status, headers, body = self._run_operation(
+                    name, lambda: handler.handle(request, operation, uri_params)
+                )
                 operation_status = status
-            if fault is not None:
-                status, headers, body = _error_response(fault.error) if fault.error is not None else (0, {}, b"")
+            if fault is not None and fault.error is not None:
+                status, headers, body = _error_response(fault.error)
+            elif fault is not None:  # a reset connection: no response at all
+                status, headers, body = 0, {}, b""
         served_at = self.runtime.clock.now()
         self.log.record(
             RecordedRequest(
@@ -187,7 +192,7 @@ class EmulatorApplication:
         headers["Date"] = http_date(served_at)
         return Response(response=body, status=status, headers=headers)
 
-    def _run_operation(self, name: str, run: Callable[[], tuple[int, dict[str, Any], Any]]) -> tuple[int, dict[str, Any], Any]:
+    def _run_operation(self, name: str, run: Callable[[], Served]) -> Served:
         """Run an operation against the backend under the state lock; an emulator bug becomes a 500."""
         try:
             with self._state_lock:

@@ -96,7 +96,9 @@ def test_long_throttled_run_on_the_emulator_clock(bedrock: Any, bedrock_emulator
 
 def test_throttle_defaults_to_real_time_and_checks_its_arguments(bedrock_emulator: BedrockEmulator) -> None:
     bedrock_emulator.throttle({"GetInferenceProfile": 4})
-    assert bedrock_emulator.faults()["throttleSettings"] == {"GetInferenceProfile": {"rate": 4, "burst": 4.0, "clock": "real"}}
+    assert bedrock_emulator.faults()["throttleSettings"] == {
+        "GetInferenceProfile": {"rate": 4, "burst": 4.0, "clock": "real"}
+    }
     with pytest.raises(EmulatorControlError, match="clock must be one of real, emulator"):
         bedrock_emulator.throttle({"*": 1}, clock="wall")
     with pytest.raises(EmulatorControlError, match="burst must be at least 1"):

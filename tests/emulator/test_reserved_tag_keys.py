@@ -13,6 +13,7 @@ from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 HAIKU_ARN = f"arn:aws:bedrock:us-east-1::foundation-model/{HAIKU}"
 RESERVED = ["aws:team", "AWS:team", "Aws:team", "aWs:", "aws:cloudformation:stack-name"]
+Create = Callable[[Any, list[dict[str, str]]], str]
 ALLOWED = ["team", "aws", "aws-team", "awsteam", "team:aws:x", " aws:team", "aws_team:x"]
 
 
@@ -43,7 +44,7 @@ def listed(bedrock: Any) -> int:
 
 
 @pytest.fixture(params=["profile", "deployment", "throughput"])
-def create(request: pytest.FixtureRequest, bedrock_emulator: BedrockEmulator) -> Callable[[Any, list[dict[str, str]]], str]:
+def create(request: pytest.FixtureRequest, bedrock_emulator: BedrockEmulator) -> Create:
     if request.param == "profile":
         return create_profile
     if request.param == "deployment":
@@ -54,7 +55,7 @@ def create(request: pytest.FixtureRequest, bedrock_emulator: BedrockEmulator) ->
 
 @pytest.mark.parametrize("key", RESERVED)
 def test_create_with_a_reserved_tag_key_is_refused_and_creates_nothing(
-    bedrock: Any, create: Callable[[Any, list[dict[str, str]]], str], key: str
+    bedrock: Any, create: Create, key: str
 ) -> None:
     tags = [{"key": "team", "value": "search"}, {"key": key, "value": "x"}]
     with pytest.raises(ClientError) as excinfo:
@@ -67,7 +68,7 @@ def test_create_with_a_reserved_tag_key_is_refused_and_creates_nothing(
 
 
 def test_create_with_keys_that_merely_contain_aws_succeeds(
-    bedrock: Any, create: Callable[[Any, list[dict[str, str]]], str]
+    bedrock: Any, create: Create
 ) -> None:
     tags = [{"key": key, "value": "aws:value-is-not-checked"} for key in ALLOWED]
     arn = create(bedrock, tags)
