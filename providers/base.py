@@ -8,8 +8,11 @@ the provider process ever lives on an instance.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import re
+import sys
+from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Mapping
 
 import pulumi
@@ -20,7 +23,7 @@ from pulumi.output import Unknown
 from . import tags as tagging
 from .client import bedrock_client, default_region
 from .config import ProviderConfig
-from .errors import NotFoundError, aws_call
+from .errors import ConflictError, NotFoundError, aws_call
 from .validation import InputChecker, StringRule, contains_unknown, is_unknown
 
 AUTONAME = "_autoname"
@@ -32,12 +35,55 @@ BEDROCK_ARN = re.compile(r"arn:(?P<partition>[^:]+):bedrock:(?P<region>[^:]*):(?
 """Any Bedrock ARN: ``arn:aws:bedrock:us-east-1:123456789012:custom-model-deployment/abc123def456``."""
 
 
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _always(_olds: Mapping[str, Any], _news: Mapping[str, Any]) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Replacing:
+    """An input whose change replaces the resource: the one definition both ``diff`` and the autoname use.
+
+    ``key`` normalizes a value (two values are the same input exactly when their keys are equal),
+    and the keys of every ``Replacing`` input seed the autoname, so any change that can replace the
+    resource gives the replacement a new name. ``when(olds, news)`` narrows inputs whose change
+    replaces only between some values (a throughput's model); ``olds`` are old inputs in ``check``
+    and old outputs in ``diff``.
+    """
+
+    field: str
+    key: Callable[[Any], Any] = _as_is
+    when: Callable[[Mapping[str, Any], Mapping[str, Any]], bool] = _always
+
+    def changed(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+        new = news.get(self.field)
+        if contains_unknown(new):
+            return self.when(olds, news)
+        return self.key(olds.get(self.field)) != self.key(new) and self.when(olds, news)
+
+
+MAX_TOKEN_REPLAYS = 100
+"""How many deleted resources in a row a create follows through salted client tokens before giving up:
+one per time the resource was re-created within AWS's token window (24 h or more under EC2's reading),
+two calls each."""
+
+
 class BedrockProvider(ResourceProvider):
     """Base of the Bedrock dynamic providers; subclasses are one cloud resource each."""
 
     serialize_as_secret_always = False
     kind: ClassVar[str] = "Bedrock resource"
     """The resource's name in messages, e.g. ``Bedrock application inference profile``."""
+    name_field: ClassVar[str] = "name"
+    name_replaces: ClassVar[bool] = True
+    """Whether a change of the name replaces the resource (else it is renamed in place)."""
+    name_rule: ClassVar[StringRule]
+    """The rule an explicit name must follow; its maximum length bounds the autoname."""
+    replacing: ClassVar[tuple[Replacing, ...]] = ()
+    """The inputs other than the name whose change replaces the resource."""
 
     def configure(self, req: ConfigureRequest) -> None:
         self._stack_config = ProviderConfig.from_stack_config(req.config.get)
@@ -77,40 +123,62 @@ class BedrockProvider(ResourceProvider):
         for field, reason in tagging.tag_problems(checker.inputs.get("tags"), "tags", self.stack_config.default_tags):
             checker.fail(field, reason)
 
-    def check_name(self, checker: InputChecker, field: str, rule: Any, identity: Mapping[str, Any]) -> None:
-        """Validate an explicit name, or derive one from ``_autoname`` and the inputs that replace the resource.
+    def check_name(self, checker: InputChecker, olds: Mapping[str, Any]) -> None:
+        """Validate an explicit name, or give an autoname.
 
-        The derived name is deterministic: a create retried after an interrupted ``pulumi up`` gets
-        the same name (and client token), while any change that replaces the resource gets a new
-        name, so create-before-delete never collides with the old one.
+        An autonamed resource keeps its name from ``olds`` (the old inputs) while nothing that
+        replaces it changed: a rename through ``aliases``, ``pulumi stack rename`` or a project
+        rename changes the ``_autoname`` seed but not the resource. Otherwise (a new resource, or
+        a replacement, which the engine checks again with empty ``olds``) the name is derived from
+        the seed and the normalized values of every input that replaces the resource. The derived
+        name is deterministic: a create retried after an interrupted ``pulumi up`` gets the same
+        name, and a change that replaces the resource gets a new one, so create-before-delete
+        never collides with the old name.
         """
+        field = self.name_field
         seed = checker.inputs.pop(AUTONAME, None)
         if checker.present(field):
-            checker.string(field, rule)
+            checker.string(field, self.name_rule)
             return
         if seed is None or is_unknown(seed):
             checker.fail(field, "is required")
             return
         checker.inputs[AUTONAME] = seed
+        previous = olds.get(field)
+        was_autonamed = olds.get(AUTONAME) is not None
+        if was_autonamed and isinstance(previous, str) and not self.replaced_by(olds, checker.inputs):
+            checker.inputs[field] = previous
+            return
+        identity = self.autoname_identity(checker.inputs)
         if contains_unknown(identity):
             checker.inputs[field] = Unknown()
             return
-        checker.inputs[field] = autoname(str(seed), identity, rule.max_length or 63)
+        checker.inputs[field] = self.derived_name(str(seed), checker.inputs)
+
+    def autoname_identity(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """The normalized values of the inputs that replace the resource (the autoname's seed)."""
+        return {r.field: r.key(inputs.get(r.field)) if not contains_unknown(inputs.get(r.field)) else Unknown()
+                for r in self.replacing}
+
+    def replaced_by(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """The inputs other than the name whose change from ``olds`` to ``news`` replaces the resource."""
+        return [r.field for r in self.replacing if r.changed(olds, news)]
 
     # diff
 
-    def diff_fields(
-        self,
-        olds: Mapping[str, Any],
-        news: Mapping[str, Any],
-        *,
-        replace: Mapping[str, Equal],
-        update: Mapping[str, Equal],
-        name_field: str,
-    ) -> DiffResult:
-        """Changed fields; a replacement is delete-before-replace when an explicit name stays the same."""
-        replaces = [f for f, equal in replace.items() if _changed(olds.get(f), news.get(f), equal)]
-        updates = [f for f, equal in update.items() if _changed(olds.get(f), news.get(f), equal)]
+    def diff_fields(self, olds: Mapping[str, Any], news: Mapping[str, Any], *, update: Mapping[str, Equal]) -> DiffResult:
+        """Changed fields: :attr:`replacing` decides replacements, ``update`` lists what changes in place.
+
+        A replacement is delete-before-replace when an explicit name stays the same.
+        """
+        name_field = self.name_field
+        replaces = self.replaced_by(olds, news)
+        name_changed = _changed(olds.get(name_field), news.get(name_field), same)
+        if name_changed and self.name_replaces:
+            replaces.insert(0, name_field)
+        updates = [f for f, equal in update.items() if f not in replaces and _changed(olds.get(f), news.get(f), equal)]
+        if name_changed and not self.name_replaces:
+            updates.append(name_field)
         if self.tags_changed(olds, news):
             updates.append("tags")
         explicit_name_kept = AUTONAME not in news and olds.get(name_field) == news.get(name_field)
@@ -128,6 +196,54 @@ class BedrockProvider(ResourceProvider):
         return (olds.get("tags") or {}) != (new_tags or {}) or (olds.get("tags_all") or {}) != wanted_all
 
     # create / update helpers
+
+    def create_with_token(
+        self, label: str, token: str, send: Callable[[str], str], find: Callable[[str], Any], holder: Callable[[], str | None]
+    ) -> tuple[str, Any]:
+        """Send a create with the deterministic ``token``; return the ARN and its first description
+        (None when it could not be read yet).
+
+        Under EC2's reading of client tokens, a token repeated after its resource was deleted
+        (``pulumi destroy`` then ``up``; a refresh that dropped a resource deleted out of band; a
+        Failed create the provider deleted) answers with the deleted resource's ARN. Such an answer
+        (``find`` says it is gone) is followed by a create with a token salted with that ARN:
+        deterministic too, so a crash at any step resumes the same chain without a duplicate. If
+        the salted create finds the name taken by the very ARN that seemed gone (``holder``: the
+        ARN holding the name), that resource was only not readable yet, and it is the result.
+        """
+        answered: list[str] = []
+        for _ in range(MAX_TOKEN_REPLAYS):
+            try:
+                arn = send(token)
+            except ConflictError:
+                taken_by = holder() if answered else None
+                if taken_by is not None and taken_by in answered:
+                    return taken_by, None
+                raise
+            found = ignore_not_found(lambda: find(arn))
+            if found is not None:
+                return arn, found
+            print(f"{label}: client token answered with {arn}, which no longer exists; creating anew", file=sys.stderr, flush=True)
+            answered.append(arn)
+            token = salted_token(token, arn)
+        raise ConflictError(
+            "creating", label, "TokenReplayed",
+            f"{MAX_TOKEN_REPLAYS} client tokens in a row answered with resources that no longer exist; try again later",
+        )
+
+    def may_take_over(self, props: Mapping[str, Any]) -> bool:
+        """Whether an existing resource holding the name may be managed: ``adopt_existing``, or the
+        name is this resource's own autoname (an interrupted create of it, re-run with a changed input)."""
+        if props.get("adopt_existing"):
+            return True
+        seed = props.get(AUTONAME)
+        name = props.get(self.name_field)
+        if not isinstance(seed, str) or not isinstance(name, str):
+            return False
+        return name == self.derived_name(seed, props)
+
+    def derived_name(self, seed: str, inputs: Mapping[str, Any]) -> str:
+        return autoname(seed, self.autoname_identity(inputs), self.name_rule.max_length or 63)
 
     def tags_all(self, props: Mapping[str, Any]) -> dict[str, str]:
         return tagging.merge_default_tags(self.stack_config.default_tags, props.get("tags"))
@@ -162,10 +278,41 @@ def resource_props(args: Any, inputs: tuple[str, ...], outputs: tuple[str, ...],
     return props
 
 
+def resource_options(
+    args: Any, opts: pulumi.ResourceOptions | None, derived: Mapping[str, tuple[str, ...]]
+) -> pulumi.ResourceOptions | None:
+    """``opts``, plus as secret outputs those ``derived`` from an input that may hold a secret.
+
+    The engine marks an output secret only where its key path matches a secret input, and the
+    dynamic provider never sees which inputs are secret. An output that repeats an input under
+    another key (``tags_all`` repeats ``tags``) would store a secret input in plaintext. Whether
+    an Output is secret is known only after the resource is declared, so the outputs derived
+    from an input are secret whenever that input is, or holds, an Output or awaitable; derived
+    from plain values they stay readable.
+    """
+    secret = sorted({output for field, outputs in derived.items() if _may_be_secret(getattr(args, field, None)) for output in outputs})
+    if not secret:
+        return opts
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=secret))
+
+
+def _may_be_secret(value: Any) -> bool:
+    if isinstance(value, pulumi.Output) or inspect.isawaitable(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(_may_be_secret(v) for v in value.values())
+    return False
+
+
 def client_token(kind: str, region: str, name: str, request: Mapping[str, Any]) -> str:
     """A clientRequestToken stable for the resource's identity and request: retries never duplicate."""
     body = json.dumps({"kind": kind, "region": region, "name": name, "request": request}, sort_keys=True, default=str)
     return hashlib.sha256(body.encode()).hexdigest()
+
+
+def salted_token(token: str, gone_arn: str) -> str:
+    """The token to create with after ``token`` answered with ``gone_arn``, a deleted resource."""
+    return hashlib.sha256(f"{token}/{gone_arn}".encode()).hexdigest()
 
 
 def autoname(seed: str, identity: Mapping[str, Any], max_length: int) -> str:

@@ -17,7 +17,7 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from . import tags as tagging
-from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, resource_props, client_token, ignore_not_found, same, same_or_absent
+from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props, same, same_or_absent
 from .errors import BedrockError, ConflictError, InvalidRequestError, NotFoundError, NotStabilizedError, aws_call
 from .validation import InputChecker, StringRule, api_rule, timeout_seconds
 from .waiter import Waiter, wait
@@ -89,8 +89,11 @@ class CustomModelDeploymentProvider(BedrockProvider):
     """Dynamic provider for ``pulumi-python:dynamic/bedrock:CustomModelDeployment`` (public API: keep the path)."""
 
     kind = KIND
+    name_rule = NAME_RULE
+    replacing = (Replacing("description", key=lambda description: description or None), Replacing("region"))
+    """The name replaces too; the model changes in place (UpdateCustomModelDeployment)."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         checker = InputChecker({k: v for k, v in news.items() if not (k in OUTPUTS and v is None)})
         checker.reject_unknown_fields(INPUTS)
         self.check_region(checker)
@@ -99,9 +102,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
         self.check_tags(checker)
         checker.timeouts("timeouts", TIMEOUT_OPERATIONS)
         checker.boolean("adopt_existing")
-        # model_arn updates in place, so it is not part of the autoname's identity.
-        identity = {"description": checker.inputs.get("description"), "region": checker.inputs.get("region")}
-        self.check_name(checker, "name", NAME_RULE, identity)
+        self.check_name(checker, olds)
         return CheckResult(checker.inputs, checker.failures)
 
     def _check_model_arn(self, checker: InputChecker) -> None:
@@ -120,13 +121,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
             checker.fail("model_arn", f"is in region {arn_region}, but the deployment is created in {region}")
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return self.diff_fields(
-            olds,
-            news,
-            replace={"name": same, "description": same_or_absent, "region": same},
-            update={"model_arn": same, "timeouts": same_or_absent},
-            name_field="name",
-        )
+        return self.diff_fields(olds, news, update={"model_arn": same, "timeouts": same_or_absent})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         region, name = props["region"], props["name"]
@@ -140,17 +135,27 @@ class CustomModelDeploymentProvider(BedrockProvider):
         # Name and token are deterministic: after an interrupted or timed-out create, the next
         # `pulumi up` sends the same request and token, gets the same deployment and waits again.
         token = client_token("custom-model-deployment", region, name, request)
+        label = self.label(name)
+
+        def send(token: str) -> str:
+            with aws_call("creating", label):
+                return client.create_custom_model_deployment(**request, clientRequestToken=token)["customModelDeploymentArn"]
+
+        def holder() -> str | None:
+            deployment = ignore_not_found(lambda: find_deployment(client, name, label))
+            return deployment["customModelDeploymentArn"] if deployment else None
+
+        first: Mapping[str, Any] | None
         try:
-            with aws_call("creating", self.label(name)):
-                arn = client.create_custom_model_deployment(**request, clientRequestToken=token)["customModelDeploymentArn"]
+            arn, first = self.create_with_token(label, token, send, lambda arn: find_deployment(client, arn, label), holder)
         except ConflictError as error:
-            if not props.get("adopt_existing"):
+            if not self.may_take_over(props):
                 raise ConflictError(
                     error.action, error.resource, error.code,
                     f"{error.aws_message} (set adopt_existing=True to manage the existing deployment with this stack)",
                 ) from error
-            arn = self._adopt(client, name, props.get("description"), tags_all)
-        deployment = self._wait_created(client, arn, name, props.get("timeouts"))
+            arn, first = self._adopt(client, name, props.get("description"), tags_all), None
+        deployment = self._wait_created(client, arn, name, props.get("timeouts"), first)
         if deployment.get("modelArn") != props["model_arn"]:
             deployment = self._update_model(client, arn, name, props["model_arn"], props.get("timeouts"))
         return CreateResult(arn, self._outputs(deployment, region, tags_all, props.get("tags"), props.get("timeouts")))
@@ -169,9 +174,17 @@ class CustomModelDeploymentProvider(BedrockProvider):
         self.sync_tags(client, arn, name, self.read_tags(client, arn, name), tags_all)
         return arn
 
-    def _wait_created(self, client: Any, arn: str, name: str, timeouts: Mapping[str, Any] | None) -> Mapping[str, Any]:
-        """Wait for Active; a Failed deployment is deleted (not left behind) and its failureMessage raised."""
+    def _wait_created(
+        self, client: Any, arn: str, name: str, timeouts: Mapping[str, Any] | None, first: Mapping[str, Any] | None = None
+    ) -> Mapping[str, Any]:
+        """Wait for Active (``first``: a description just read); a Failed deployment is deleted (not
+        left behind) and its failureMessage raised."""
         label = self.label(name)
+        pending = [first] if first is not None else []
+
+        def describe() -> Mapping[str, Any]:
+            return pending.pop() if pending else find_deployment(client, arn, label)
+
         hint = (
             f"The deployment {arn} keeps existing in AWS. Run `pulumi up` again to resume waiting for it: the same "
             "name and client token return this deployment instead of creating another. Or raise timeouts.create, "
@@ -179,7 +192,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
         )
         try:
             return wait(
-                CREATED, lambda: find_deployment(client, arn, label), name=name,
+                CREATED, describe, name=name,
                 timeout=timeout_seconds(timeouts, "create", DEFAULT_TIMEOUTS["create"]), timeout_hint=hint,
                 clock=_clock, sleep=_sleep,
             )
@@ -329,7 +342,8 @@ class CustomModelDeploymentArgs:
     the deployment keeps serving the previous model until the swap completes."""
     name: Optional[pulumi.Input[str]] = None
     """1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``.
-    Default: the Pulumi resource name plus an 8-character suffix. Replaces on change; an explicit
+    Default: the Pulumi resource name plus an 8-character suffix, new on every replacement and kept
+    across renames. Replaces on change; an explicit
     name that stays the same makes the replacement delete-before-create."""
     description: Optional[pulumi.Input[str]] = None
     """1–2048 characters. Default: none. Replaces on change."""
@@ -351,6 +365,15 @@ class CustomModelDeployment(Resource, module="bedrock", name="CustomModelDeploym
     """An Amazon Bedrock custom model deployment (``pulumi-python:dynamic/bedrock:CustomModelDeployment``).
 
     Serves a custom model on demand: invoke it with ``arn`` as the ``modelId``.
+
+    Resource options: ``protect=True`` makes Pulumi refuse to delete or replace it;
+    ``retain_on_delete=True`` makes Pulumi forget it without deleting it in AWS;
+    ``ignore_changes`` hides changes of the listed inputs from the provider (no update, no
+    replacement); ``replace_on_changes`` has **no effect** (the Python dynamic provider's diff
+    reports no changed property names); ``delete_before_replace`` overrides the provider's order.
+    Without an explicit name it is autonamed: a replacement gets a new name, while ``aliases``,
+    ``pulumi stack rename`` and project renames keep it. A replacement forced with no input change
+    (``pulumi up --replace``, ``replace_with``, ``deleted_with``) needs ``delete_before_replace=True``.
     """
 
     arn: pulumi.Output[str]
@@ -380,4 +403,7 @@ class CustomModelDeployment(Resource, module="bedrock", name="CustomModelDeploym
         **kwargs: Any,
     ) -> None:
         args = args or CustomModelDeploymentArgs(**kwargs)
-        super().__init__(CustomModelDeploymentProvider(), resource_name, resource_props(args, INPUTS, OUTPUTS, resource_name), opts)
+        props = resource_props(args, INPUTS, OUTPUTS, resource_name)
+        # Outputs repeating an input under another key: secret whenever that input may be secret.
+        derived = {"tags": ("tags_all",), "model_arn": ("update_details",)}
+        super().__init__(CustomModelDeploymentProvider(), resource_name, props, resource_options(args, opts, derived))

@@ -14,7 +14,7 @@ import boto3
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, resource_props, client_token, ignore_not_found, same, same_or_absent
+from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props
 from .errors import ConflictError, InvalidRequestError, NotFoundError, aws_call
 from .validation import InputChecker, StringRule, api_rule, is_unknown
 
@@ -39,8 +39,15 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
     """Dynamic provider for ``pulumi-python:dynamic/bedrock:ApplicationInferenceProfile`` (public API: keep the path)."""
 
     kind = "Bedrock application inference profile"
+    name_rule = NAME_RULE
+    replacing = (
+        Replacing("description", key=lambda description: description or None),
+        Replacing("model_source", key=lambda source: _source_id(source)),
+        Replacing("region"),
+    )
+    """The service has no update API: everything but tags replaces the profile (the name too)."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         checker = InputChecker({k: v for k, v in news.items() if not (k in OUTPUTS and v is None)})
         checker.reject_unknown_fields(INPUTS)
         self.check_region(checker)
@@ -48,12 +55,7 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
         self._check_model_source(checker)
         self.check_tags(checker)
         checker.boolean("adopt_existing")
-        identity = {
-            "description": checker.inputs.get("description"),
-            "copy_from": _source_id(checker.inputs.get("model_source")),
-            "region": checker.inputs.get("region"),
-        }
-        self.check_name(checker, "name", NAME_RULE, identity)
+        self.check_name(checker, olds)
         return CheckResult(checker.inputs, checker.failures)
 
     def _check_model_source(self, checker: InputChecker) -> None:
@@ -95,13 +97,7 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
             )
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return self.diff_fields(
-            olds,
-            news,
-            replace={"name": same, "description": same_or_absent, "model_source": same_source, "region": same},
-            update={},
-            name_field="name",
-        )
+        return self.diff_fields(olds, news, update={})
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         region, name = props["region"], props["name"]
@@ -114,17 +110,25 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
         if tags_all:
             request["tags"] = [{"key": k, "value": v} for k, v in sorted(tags_all.items())]
         token = client_token("inference-profile", region, name, request)
+        label = self.label(name)
+
+        def send(token: str) -> str:
+            with aws_call("creating", label):
+                return client.create_inference_profile(**request, clientRequestToken=token)["inferenceProfileArn"]
+
         try:
-            with aws_call("creating", self.label(name)):
-                arn = client.create_inference_profile(**request, clientRequestToken=token)["inferenceProfileArn"]
+            arn, profile = self.create_with_token(
+                label, token, send, lambda arn: find_profile(client, arn, label), lambda: _arn_named(client, name, label)
+            )
         except ConflictError as error:
-            if not props.get("adopt_existing"):
+            if not self.may_take_over(props):
                 raise ConflictError(
                     error.action, error.resource, error.code,
                     f"{error.aws_message} (set adopt_existing=True to manage the existing profile with this stack)",
                 ) from error
-            arn = self._adopt(client, name, copy_from, props.get("description"), tags_all)
-        profile = find_profile(client, arn, self.label(name))
+            arn, profile = self._adopt(client, name, copy_from, props.get("description"), tags_all), None
+        if profile is None:
+            profile = find_profile(client, arn, label)
         return CreateResult(arn, self._outputs(profile, region, copy_from, tags_all, props.get("tags")))
 
     def _resolve_copy_from(self, client: Any, region: str, copy_from: str, name: str) -> str:
@@ -238,6 +242,13 @@ def find_profile_by_name(client: Any, name: str, label: str) -> dict[str, Any]:
     raise NotFoundError("finding", label, "ResourceNotFoundException", "no application inference profile has this name")
 
 
+def _arn_named(client: Any, name: str, label: str) -> str | None:
+    try:
+        return find_profile_by_name(client, name, label)["inferenceProfileArn"]
+    except NotFoundError:
+        return None
+
+
 def recover_copy_from(models: list[Mapping[str, str]], previous: str | None) -> str | None:
     """The model source, which GetInferenceProfile does not return, recovered from ``models``.
 
@@ -259,11 +270,8 @@ def recover_copy_from(models: list[Mapping[str, str]], previous: str | None) -> 
 
 
 def same_source(old: Any, new: Any) -> bool:
-    """Model sources are equal when they name the same model or profile ID (ID and ARN forms alike)."""
-    old_region = BEDROCK_ARN.fullmatch((old or {}).get("copy_from") or "")
-    new_region = BEDROCK_ARN.fullmatch((new or {}).get("copy_from") or "")
-    if old_region and new_region and old_region.group("region") != new_region.group("region"):
-        return False
+    """Model sources are equal when they name the same model or profile ID: an ID, its ARN and its
+    region-less ARN alike (``check`` holds a regional ARN to the profile's own region)."""
     return _source_id(old) == _source_id(new)
 
 
@@ -299,7 +307,8 @@ class ApplicationInferenceProfileArgs:
     """Required. ``{"copy_from": ...}``: the model or system profile the profile routes to. Replaces on change."""
     name: Optional[pulumi.Input[str]] = None
     """1–64 characters: letters and digits, each optionally followed by one space, ``_`` or ``-``.
-    Default: the Pulumi resource name plus an 8-character suffix. Replaces on change; an explicit
+    Default: the Pulumi resource name plus an 8-character suffix, new on every replacement and kept
+    across renames. Replaces on change; an explicit
     name that stays the same makes the replacement delete-before-create."""
     description: Optional[pulumi.Input[str]] = None
     """1–200 characters: letters, digits, ``:`` and ``.``, each optionally followed by one space, ``_`` or ``-``.
@@ -318,6 +327,15 @@ class ApplicationInferenceProfile(Resource, module="bedrock", name="ApplicationI
     """An Amazon Bedrock application inference profile (``pulumi-python:dynamic/bedrock:ApplicationInferenceProfile``).
 
     Invoke a model through ``arn`` to track its usage and cost by the profile's tags.
+
+    Resource options: ``protect=True`` makes Pulumi refuse to delete or replace it;
+    ``retain_on_delete=True`` makes Pulumi forget it without deleting it in AWS;
+    ``ignore_changes`` hides changes of the listed inputs from the provider (no update, no
+    replacement); ``replace_on_changes`` has **no effect** (the Python dynamic provider's diff
+    reports no changed property names); ``delete_before_replace`` overrides the provider's order.
+    Without an explicit name it is autonamed: a replacement gets a new name, while ``aliases``,
+    ``pulumi stack rename`` and project renames keep it. A replacement forced with no input change
+    (``pulumi up --replace``, ``replace_with``, ``deleted_with``) needs ``delete_before_replace=True``.
     """
 
     arn: pulumi.Output[str]
@@ -345,4 +363,7 @@ class ApplicationInferenceProfile(Resource, module="bedrock", name="ApplicationI
         **kwargs: Any,
     ) -> None:
         args = args or ApplicationInferenceProfileArgs(**kwargs)
-        super().__init__(ApplicationInferenceProfileProvider(), resource_name, resource_props(args, INPUTS, OUTPUTS, resource_name), opts)
+        props = resource_props(args, INPUTS, OUTPUTS, resource_name)
+        # Outputs repeating an input under another key: secret whenever that input may be secret.
+        derived = {"tags": ("tags_all",), "model_source": ("models",)}
+        super().__init__(ApplicationInferenceProfileProvider(), resource_name, props, resource_options(args, opts, derived))

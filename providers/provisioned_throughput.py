@@ -10,17 +10,19 @@ commitment cannot be deleted: delete refuses at once, before any AWS delete call
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import sys
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
 import pulumi
+from botocore.exceptions import BotoCoreError
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from . import waiter as waiting
-from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, resource_props, client_token, ignore_not_found, same, same_or_absent
-from .errors import ConflictError, InvalidRequestError, NotStabilizedError, aws_call
+from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props, same, same_or_absent
+from .errors import BedrockError, ConflictError, InvalidRequestError, NotStabilizedError, aws_call
 from .validation import InputChecker, api_rule, contains_unknown, is_unknown, timeout_seconds
 
 INPUTS = (
@@ -50,16 +52,42 @@ clock = time.monotonic
 
 
 def now() -> dt.datetime:
-    """The time a commitment expiration is compared with; tests replace it."""
+    """This machine's time: what a commitment expiration is compared with only when AWS's response
+    carries no ``Date`` header; tests replace it."""
     return dt.datetime.now(dt.timezone.utc)
+
+
+def aws_now(response: Mapping[str, Any]) -> dt.datetime:
+    """AWS's time when it answered ``response``: its ``Date`` header, else this machine's time.
+
+    A commitment's expiry is decided on the same clock as AWS decides whether a delete is allowed,
+    so a laptop whose clock is off cannot decide differently from AWS.
+    """
+    date = (response.get("ResponseMetadata") or {}).get("HTTPHeaders", {}).get("date")
+    if date:
+        try:
+            return email.utils.parsedate_to_datetime(date).astimezone(dt.timezone.utc)
+        except (TypeError, ValueError):
+            pass
+    return now()
 
 
 class ProvisionedModelThroughputProvider(BedrockProvider):
     """Dynamic provider for ``pulumi-python:dynamic/bedrock:ProvisionedModelThroughput`` (public API: keep the path)."""
 
     kind = "Bedrock provisioned model throughput"
+    name_field = "provisioned_model_name"
+    name_rule = NAME_RULE
+    name_replaces = False
+    replacing = (
+        Replacing("model_units", key=lambda units: _whole(units)),
+        Replacing("commitment_duration", key=lambda duration: duration or None),
+        Replacing("region"),
+        Replacing("model_arn", key=lambda model: _model_identity(model), when=lambda olds, news: model_change_replaces(olds, news)),
+    )
+    """The name updates in place, and so does a model change that :func:`model_change_replaces` allows."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         checker = InputChecker({k: v for k, v in news.items() if not (k in OUTPUTS and v is None)})
         checker.reject_unknown_fields(INPUTS)
         self.check_region(checker)
@@ -69,13 +97,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         self.check_tags(checker)
         checker.timeouts("timeouts", TIMEOUT_OPERATIONS)
         checker.boolean("adopt_existing")
-        # The name and the model update in place, so neither may move an autonamed name.
-        identity = {
-            "model_units": checker.inputs.get("model_units"),
-            "commitment_duration": checker.inputs.get("commitment_duration"),
-            "region": checker.inputs.get("region"),
-        }
-        self.check_name(checker, "provisioned_model_name", NAME_RULE, identity)
+        self.check_name(checker, olds)
         return CheckResult(checker.inputs, checker.failures)
 
     def _check_model(self, checker: InputChecker) -> None:
@@ -91,20 +113,31 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         if match and isinstance(region, str) and match.group("region") != region:
             checker.fail("model_arn", f"is in region {match.group('region')}, but the throughput is created in {region}")
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        model_replaces = model_change_replaces(olds, news)
-        replace = {"model_units": same, "commitment_duration": same_or_absent, "region": same}
-        update = {"provisioned_model_name": same}
-        (replace if model_replaces else update)["model_arn"] = same_model
-        result = self.diff_fields(olds, news, replace=replace, update=update, name_field="provisioned_model_name")
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        result = self.diff_fields(olds, news, update={"model_arn": same_model, "timeouts": same_or_absent})
         if result.replaces:
-            committed_until = unexpired_commitment(olds.get("commitment_expiration_time"))
+            committed_until = self._committed_until(id_, olds)
             if committed_until:
                 # Deleting first makes the old throughput's commitment refuse the replacement before
                 # a new one is bought; create-before-delete would leave both billed.
                 result.delete_before_replace = True
             print(self._replacement_warning(olds, news, result.replaces, committed_until), file=sys.stderr, flush=True)
         return result
+
+    def _committed_until(self, id_: str, olds: Mapping[str, Any]) -> str | None:
+        """The commitment's end if it has not passed on AWS's clock (read once, only for a committed
+        throughput about to be replaced); on this machine's clock if AWS cannot be asked."""
+        if not olds.get("commitment_expiration_time") or not olds.get("region"):
+            return None
+        label = self.label(olds.get("provisioned_model_name") or id_)
+        try:
+            throughput = ignore_not_found(lambda: find_throughput(self.client(olds["region"]), id_, label))
+        except (BedrockError, BotoCoreError) as error:
+            print(f"{label}: could not read the commitment from AWS ({error}); deciding on this machine's clock", file=sys.stderr, flush=True)
+            return unexpired_commitment(olds.get("commitment_expiration_time"), now())
+        if throughput is None:
+            return None
+        return unexpired_commitment(throughput.get("commitmentExpirationTime"), aws_now(throughput))
 
     def _replacement_warning(self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str], committed_until: str | None) -> str:
         changes = " and ".join(f"{f} ({_shown(olds.get(f))} → {_shown(news.get(f))})" for f in replaces)
@@ -132,7 +165,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         if tags_all:
             request["tags"] = [{"key": k, "value": v} for k, v in sorted(tags_all.items())]
         token = client_token("provisioned-model-throughput", region, name, request)
-        arn = self._create_or_adopt(client, request, token, props, tags_all)
+        arn, first = self._create_or_adopt(client, request, token, props, tags_all)
         throughput = self._wait(
             "creating", client, arn, name, CREATED, timeout_seconds(props.get("timeouts"), "create", DEFAULT_TIMEOUTS["create"]),
             hint=(
@@ -141,22 +174,49 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
                 'wait is timeouts={"create": "120m"}'
             ),
             on_failure=lambda: self._delete_failed(client, arn, name),
+            first=first,
         )
-        return CreateResult(arn, self._outputs(throughput, region, props.get("model_arn"), tags_all, props.get("tags")))
+        serving = throughput.get("desiredModelArn") or throughput.get("modelArn")
+        if not model_is_consistent(props["model_arn"], serving):  # taken over, serving another custom model
+            throughput = self._switch_model(client, arn, name, props["model_arn"], props.get("timeouts"))
+        outputs = self._outputs(throughput, region, props.get("model_arn"), tags_all, props.get("tags"), props.get("timeouts"))
+        return CreateResult(arn, outputs)
 
-    def _create_or_adopt(self, client: Any, request: dict[str, Any], token: str, props: Mapping[str, Any], tags_all: dict[str, str]) -> str:
+    def _create_or_adopt(
+        self, client: Any, request: dict[str, Any], token: str, props: Mapping[str, Any], tags_all: dict[str, str]
+    ) -> tuple[str, Mapping[str, Any] | None]:
+        """The new (or taken-over) throughput's ARN, with its first description when one was read."""
         name = request["provisionedModelName"]
+        label = self.label(name)
+
+        def send(token: str) -> str:
+            with aws_call("creating", label):
+                return client.create_provisioned_model_throughput(**request, clientRequestToken=token)["provisionedModelArn"]
+
+        def holder() -> str | None:
+            throughput = ignore_not_found(lambda: find_throughput(client, name, label))
+            return throughput["provisionedModelArn"] if throughput else None
+
         try:
-            with aws_call("creating", self.label(name)):
-                arn = client.create_provisioned_model_throughput(**request, clientRequestToken=token)["provisionedModelArn"]
+            arn, first = self.create_with_token(label, token, send, lambda arn: find_throughput(client, arn, label), holder)
         except ConflictError as error:
-            if not props.get("adopt_existing"):
+            if not self.may_take_over(props):
                 raise ConflictError(
                     error.action, error.resource, error.code,
                     f"{error.aws_message} (set adopt_existing=True to manage the existing throughput with this stack)",
                 ) from error
-            return self._adopt(client, props, tags_all)
-        return arn
+            return self._adopt(client, props, tags_all), None
+        serving = first and (first.get("desiredModelArn") or first.get("modelArn"))
+        if serving and not model_is_consistent(props["model_arn"], serving):
+            # The token was first used by this throughput, whose model has changed in place since:
+            # it is the one being replaced (model A to B in place, then back to A by replacement).
+            raise ConflictError(
+                "creating", label, "ReplacementCollision",
+                f"the name and client token belong to {arn}, created earlier for {props['model_arn']} and now "
+                f"serving {serving}; a replacement cannot reuse it. Set delete_before_replace=True on this "
+                "resource, or give it an explicit name",
+            )
+        return arn, first
 
     def _adopt(self, client: Any, props: Mapping[str, Any], tags_all: dict[str, str]) -> str:
         name = props["provisioned_model_name"]
@@ -168,8 +228,9 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         if (throughput.get("commitmentDuration") or None) != (props.get("commitment_duration") or None):
             mismatches.append(f"commitment_duration is {throughput.get('commitmentDuration')}, not {props.get('commitment_duration')}")
         model = throughput.get("desiredModelArn") or throughput.get("modelArn")
-        if not model_is_consistent(props["model_arn"], model):
-            mismatches.append(f"model_arn is {model}, not {props['model_arn']}")
+        existing = {"model_arn": model, "foundation_model_arn": throughput.get("foundationModelArn")}
+        if not model_is_consistent(props["model_arn"], model) and model_change_replaces(existing, props):
+            mismatches.append(f"model_arn is {model}, not {props['model_arn']}, and cannot change in place")
         if mismatches:
             raise InvalidRequestError(
                 "adopting", self.label(name), "AdoptionMismatch",
@@ -189,10 +250,15 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
 
     def _wait(
         self, action: str, client: Any, arn: str, name: str, waiter: waiting.Waiter, timeout: float, *,
-        hint: str, on_failure: Callable[[], str] | None = None,
+        hint: str, on_failure: Callable[[], str] | None = None, first: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Poll GetProvisionedModelThroughput with ``waiter``; a failure status is reported as ``action`` failing."""
+        """Poll GetProvisionedModelThroughput with ``waiter`` (``first``: a description just read); a
+        failure status is reported as ``action`` failing."""
+        pending = [first] if first is not None else []
+
         def describe() -> Mapping[str, Any]:
+            if pending:
+                return pending.pop()
             if GONE not in waiter.target:
                 return find_throughput(client, arn, self.label(name))
             return ignore_not_found(lambda: find_throughput(client, arn, self.label(name))) or {"status": GONE}
@@ -218,7 +284,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         tags_all = ignore_not_found(lambda: self.read_tags(client, id_, throughput["provisionedModelName"]))
         if tags_all is None:
             return ReadResult("", {})
-        return ReadResult(id_, self._outputs(throughput, region, props.get("model_arn"), tags_all, props.get("tags")))
+        return ReadResult(id_, self._outputs(throughput, region, props.get("model_arn"), tags_all, props.get("tags"), props.get("timeouts")))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         region = olds["region"]
@@ -230,19 +296,28 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         if not same_model(olds.get("model_arn"), news.get("model_arn")):
             request["desiredModelId"] = news["model_arn"]
         if request:
-            with aws_call("updating", self.label(olds.get("provisioned_model_name") or name)):
-                client.update_provisioned_model_throughput(provisionedModelId=id_, **request)
-            self._wait(
-                "updating", client, id_, name, UPDATED, timeout_seconds(news.get("timeouts"), "update", DEFAULT_TIMEOUTS["update"]),
-                hint=(
-                    f"The update of {id_} goes on in AWS. Run `pulumi refresh` then `pulumi up` once it is InService; "
-                    'a longer wait is timeouts={"update": "120m"}'
-                ),
-            )
+            self._update(client, id_, olds.get("provisioned_model_name") or name, name, request, news.get("timeouts"))
         wanted = self.tags_all(news)
         self.sync_tags(client, id_, name, olds.get("tags_all") or {}, wanted)
         throughput = find_throughput(client, id_, self.label(name))
-        return UpdateResult(self._outputs(throughput, region, news.get("model_arn"), wanted, news.get("tags")))
+        return UpdateResult(self._outputs(throughput, region, news.get("model_arn"), wanted, news.get("tags"), news.get("timeouts")))
+
+    def _switch_model(self, client: Any, arn: str, name: str, model: str, timeouts: Any) -> dict[str, Any]:
+        return self._update(client, arn, name, name, {"desiredModelId": model}, timeouts)
+
+    def _update(
+        self, client: Any, arn: str, old_name: str, name: str, request: Mapping[str, Any], timeouts: Any
+    ) -> dict[str, Any]:
+        """UpdateProvisionedModelThroughput, then wait until it is InService again."""
+        with aws_call("updating", self.label(old_name)):
+            client.update_provisioned_model_throughput(provisionedModelId=arn, **request)
+        return self._wait(
+            "updating", client, arn, name, UPDATED, timeout_seconds(timeouts, "update", DEFAULT_TIMEOUTS["update"]),
+            hint=(
+                f"The update of {arn} goes on in AWS. Run `pulumi refresh` then `pulumi up` once it is InService; "
+                'a longer wait is timeouts={"update": "120m"}'
+            ),
+        )
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         client = self.client(props["region"])
@@ -252,7 +327,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         if throughput is None:
             return
         expires = throughput.get("commitmentExpirationTime")
-        if unexpired_commitment(expires):
+        if unexpired_commitment(expires, aws_now(throughput)):
             raise ConflictError(
                 "deleting", self.label(name), "CommitmentNotExpired",
                 f"its {throughput.get('commitmentDuration')} commitment has commitmentExpirationTime "
@@ -272,8 +347,9 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             client.delete_provisioned_model_throughput(provisionedModelId=arn)
 
     def _outputs(
-        self, throughput: Mapping[str, Any], region: str, given_model: Any, tags_all: Mapping[str, str], own: Any
+        self, throughput: Mapping[str, Any], region: str, given_model: Any, tags_all: Mapping[str, str], own: Any, timeouts: Any
     ) -> dict[str, Any]:
+        """The outputs; ``timeouts`` among them because ``delete`` receives only the outputs."""
         # During an update, the desired values are where the throughput is going.
         model = throughput.get("desiredModelArn") or throughput.get("modelArn")
         return {
@@ -289,6 +365,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             "last_modified_time": _timestamp(throughput.get("lastModifiedTime")),
             "failure_message": throughput.get("failureMessage"),
             "region": region,
+            "timeouts": timeouts,
             **self.tag_outputs(tags_all, own),
         }
 
@@ -303,13 +380,28 @@ def find_throughput(client: Any, identifier: str, label: str) -> dict[str, Any]:
 
 
 def _model_key(model: Any) -> tuple[str, str, str | None] | None:
-    """(kind, ID, region) of a model ID, custom model name or ARN; a bare name is a custom model."""
+    """(kind, ID, region) of a model ID, custom model name or ARN; a bare name is a custom model.
+
+    The region is None for an ID or name, which ``check`` resolves in the throughput's region."""
     if not isinstance(model, str) or is_unknown(model):
         return None
     match = BEDROCK_ARN.fullmatch(model)
     if match:
         return match.group("kind"), match.group("id"), match.group("region") or None
     return ("foundation-model" if "." in model else "custom-model-name"), model, None
+
+
+def _model_identity(model: Any) -> Any:
+    """The model as the autoname sees it: a custom model ARN by its base model (custom models of one
+    base switch in place, so a re-run after a crash with another of them finds its own name), any
+    other model by kind and ID. Every model change that replaces changes this value."""
+    key = _model_key(model)
+    if key is None:
+        return model
+    kind, id_, _region = key
+    if kind == "custom-model" and "/" in id_:
+        return ("custom-model of", id_.rsplit("/", 1)[0])
+    return (kind, id_)
 
 
 def is_foundation_model(model: Any) -> bool:
@@ -362,12 +454,21 @@ def model_change_replaces(olds: Mapping[str, Any], news: Mapping[str, Any]) -> b
     if not is_custom_model(old):
         return True
     if is_foundation_model(new):
-        return not same_model(olds.get("foundation_model_arn"), new)
+        base = olds.get("foundation_model_arn")
+        # Old inputs (in check) do not know the base model: assume in place, the diff decides with outputs.
+        return base is not None and not same_model(base, new)
     return False
 
 
-def unexpired_commitment(expires: Any) -> str | None:
-    """The expiration time as text when it is still in the future, else None."""
+def _whole(units: Any) -> Any:
+    """Model units as the engine sends them (``2.0``) or as checked (``2``) compare equal."""
+    if isinstance(units, float) and units.is_integer():
+        return int(units)
+    return units
+
+
+def unexpired_commitment(expires: Any, at: dt.datetime) -> str | None:
+    """The expiration time as text when it is still after ``at`` (AWS's time, see :func:`aws_now`), else None."""
     if expires is None or is_unknown(expires):
         return None
     moment = expires if isinstance(expires, dt.datetime) else _parse_time(expires)
@@ -375,7 +476,7 @@ def unexpired_commitment(expires: Any) -> str | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.isoformat() if moment > now() else None
+    return moment.isoformat() if moment > at else None
 
 
 def _parse_time(text: Any) -> dt.datetime | None:
@@ -442,7 +543,8 @@ class ProvisionedModelThroughputArgs:
     """Required. Model units to buy, a whole number ≥ 1. Replaces on change (a new throughput is bought)."""
     provisioned_model_name: Optional[pulumi.Input[str]] = None
     """1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``.
-    Default: the Pulumi resource name plus an 8-character suffix. Updated in place."""
+    Default: the Pulumi resource name plus an 8-character suffix, new on every replacement and kept
+    across renames. Updated in place."""
     commitment_duration: Optional[pulumi.Input[str]] = None
     """``OneMonth`` or ``SixMonths``: a cheaper hourly price for a term the throughput cannot be
     deleted before. Default: none (no commitment, billed hourly until deleted). Replaces on change."""
@@ -456,7 +558,8 @@ class ProvisionedModelThroughputArgs:
     ``update`` (default 60m) and ``delete`` (default 30m); Go-style durations such as ``"1h30m"``."""
     adopt_existing: Optional[pulumi.Input[bool]] = None
     """When a throughput with this name already exists, manage it instead of failing (it must have the
-    same model units, commitment and model; its tags are set to this resource's). Default: false."""
+    same model units and commitment, and a model it can switch to in place, which it then serves; its
+    tags are set to this resource's). Default: false."""
 
 
 class ProvisionedModelThroughput(Resource, module="bedrock", name="ProvisionedModelThroughput"):
@@ -476,6 +579,15 @@ class ProvisionedModelThroughput(Resource, module="bedrock", name="ProvisionedMo
     a second one. Protect committed throughput with ``opts=pulumi.ResourceOptions(protect=True)``
     so that a destroy or a replacing change is refused by Pulumi itself. To stop managing one
     before its commitment ends, use ``pulumi state delete <urn>``.
+
+    Resource options: ``protect=True`` makes Pulumi refuse to delete or replace it;
+    ``retain_on_delete=True`` makes Pulumi forget it without deleting it in AWS;
+    ``ignore_changes`` hides changes of the listed inputs from the provider (no update, no
+    replacement); ``replace_on_changes`` has **no effect** (the Python dynamic provider's diff
+    reports no changed property names); ``delete_before_replace`` overrides the provider's order.
+    Without an explicit name it is autonamed: a replacement gets a new name, while ``aliases``,
+    ``pulumi stack rename`` and project renames keep it. A replacement forced with no input change
+    (``pulumi up --replace``, ``replace_with``, ``deleted_with``) needs ``delete_before_replace=True``.
     """
 
     provisioned_model_arn: pulumi.Output[str]
@@ -498,6 +610,7 @@ class ProvisionedModelThroughput(Resource, module="bedrock", name="ProvisionedMo
     tags_all: pulumi.Output[dict]
     """The tags in AWS: stack default tags merged under ``tags``."""
     region: pulumi.Output[str]
+    timeouts: pulumi.Output[Optional[dict]]
 
     def __init__(
         self,
@@ -507,4 +620,7 @@ class ProvisionedModelThroughput(Resource, module="bedrock", name="ProvisionedMo
         **kwargs: Any,
     ) -> None:
         args = args or ProvisionedModelThroughputArgs(**kwargs)
-        super().__init__(ProvisionedModelThroughputProvider(), resource_name, resource_props(args, INPUTS, OUTPUTS, resource_name), opts)
+        props = resource_props(args, INPUTS, OUTPUTS, resource_name)
+        # Outputs repeating an input under another key: secret whenever that input may be secret.
+        derived = {"tags": ("tags_all",), "model_arn": ("foundation_model_arn",)}
+        super().__init__(ProvisionedModelThroughputProvider(), resource_name, props, resource_options(args, opts, derived))

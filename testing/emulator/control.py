@@ -33,14 +33,24 @@ class BedrockEmulator:
     Emulator state (resources, clock, durations, faults) is per process, like moto's.
     """
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, durations: float | Mapping[str, float] | None = None):
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        durations: float | Mapping[str, float] | None = None,
+        token_semantics: str | None = None,
+    ):
         """An in-process emulator on ``host:port`` (port 0: any free port); not started yet.
 
         ``durations``: seconds every life-cycle transition takes (a number) or per transition
         (see :class:`~.clock.Durations`); default 3 s each.
+        ``token_semantics``: how a repeated clientRequestToken is answered, ``"ec2"`` (the
+        default) or ``"ignore"``; see :meth:`set_token_semantics`.
         """
         self._host, self._port = host, port
         self._initial_durations = durations
+        self._initial_token_semantics = token_semantics
         self._server: EmulatorServer | None = None
         self._endpoint: str | None = None
 
@@ -68,6 +78,8 @@ class BedrockEmulator:
             self._endpoint = self._server.start()
             if self._initial_durations is not None:
                 self.set_durations(self._initial_durations)
+            if self._initial_token_semantics is not None:
+                self.set_token_semantics(self._initial_token_semantics)
         return self
 
     def stop(self) -> None:
@@ -144,6 +156,22 @@ class BedrockEmulator:
     def durations(self) -> dict[str, float]:
         """The current transition durations in seconds."""
         return self._call("GET", "/durations")
+
+    def set_token_semantics(self, semantics: str) -> None:
+        """How a create repeating an earlier clientRequestToken (same parameters) is answered.
+
+        ``"ec2"`` (the default), as EC2's idempotency page that Bedrock links to: the original
+        response, i.e. the ARN the token created, even after that resource was deleted, for 24 h
+        of emulator clock after the deletion. ``"ignore"``, as Bedrock's API reference words it:
+        the token's resource while it exists; after its deletion the request creates a new one.
+        Under both, different parameters with a remembered token are a ValidationException.
+        :meth:`reset` keeps the setting.
+        """
+        self._call("POST", "/token-semantics", {"semantics": semantics})
+
+    def token_semantics(self) -> str:
+        """The current token semantics, ``"ec2"`` or ``"ignore"``."""
+        return self._call("GET", "/token-semantics")["semantics"]
 
     def seed_custom_model(
         self, name: str, base_model_id: str, region: str = DEFAULT_REGION, status: str = "Active"

@@ -60,6 +60,10 @@ FAILABLE_OPERATIONS = (
 )
 DEFAULT_FAILURE_MESSAGE = "Internal failure injected by the Bedrock emulator."
 IDEMPOTENCY_MISMATCH_MESSAGE = "The request's clientRequestToken was already used with different parameters."
+TOKEN_SEMANTICS = ("ec2", "ignore")
+"""The two readings of clientRequestToken the emulator can follow (see :attr:`EmulatorRuntime.token_semantics`)."""
+TOKEN_WINDOW = timedelta(hours=24)
+"""Under ``"ec2"``, how long after its resource is deleted a token still replays the original response."""
 
 
 class EmulatorRuntime:
@@ -74,6 +78,16 @@ class EmulatorRuntime:
         self.durations = Durations()
         self._forced_failures: dict[str, deque[str]] = defaultdict(deque)
         self._lock = threading.Lock()
+        self.token_semantics = "ec2"
+        """How a repeated clientRequestToken (same parameters) is answered; :meth:`reset` keeps it.
+
+        ``"ec2"`` (default), EC2's "Ensuring idempotency" that Bedrock's API reference links to: the
+        original response, the ARN of the resource it created, even after that resource was
+        deleted, until :data:`TOKEN_WINDOW` of emulator clock after the deletion.
+        ``"ignore"``, Bedrock's own wording ("ignores the request, but does not return an error"):
+        the resource the token created while it exists; once it is deleted the token is forgotten
+        and the request creates a new resource.
+        Under both, a repeated token with different parameters is a ValidationException."""
 
     def fail_next(self, operation: str, failure_message: str = DEFAULT_FAILURE_MESSAGE) -> None:
         """Make the resource created/updated by the next call of ``operation`` end failed."""
@@ -91,8 +105,14 @@ class EmulatorRuntime:
         with self._lock:
             return {op: list(q) for op, q in self._forced_failures.items() if q}
 
+    def set_token_semantics(self, semantics: str) -> None:
+        if semantics not in TOKEN_SEMANTICS:
+            raise ValueError(f"token semantics must be one of {', '.join(TOKEN_SEMANTICS)}, not {semantics!r}")
+        self.token_semantics = semantics
+
     def reset(self, durations: Durations | None = None) -> None:
-        """Clock back to wall time, durations to ``durations`` (default: 3 s each), no forced failures."""
+        """Clock back to wall time, durations to ``durations`` (default: 3 s each), no forced failures
+        (the token semantics stay as set)."""
         self.clock.reset()
         self.durations = durations if durations is not None else Durations()
         with self._lock:
@@ -280,10 +300,11 @@ class ProvisionedModelThroughput:
 
 @dataclass
 class ClientRequest:
-    """What a clientRequestToken was first used for."""
+    """What a clientRequestToken was first used for: the request and the resource it created."""
 
     fingerprint: str
-    arn: str
+    resource: Any
+    deleted_at: datetime | None = None
 
 
 Resource = TypeVar("Resource")
@@ -332,6 +353,7 @@ class BedrockEmulatorBackend(BedrockBackend):
         self.custom_model_deployments: dict[str, CustomModelDeployment] = {}
         self.provisioned_model_throughputs: dict[str, ProvisionedModelThroughput] = {}
         self.client_requests: dict[tuple[str, str], ClientRequest] = {}
+        self._requests_by_arn: dict[str, ClientRequest] = {}
 
     @property
     def runtime(self) -> EmulatorRuntime:
@@ -345,24 +367,40 @@ class BedrockEmulatorBackend(BedrockBackend):
 
     # ----------------------------------------------------------------- idempotency, tags
 
-    def _replay(self, operation: str, token: str | None, request: dict[str, Any]) -> str | None:
-        """The ARN created earlier with this clientRequestToken, or None for a new token.
+    def _replay(self, operation: str, token: str | None, request: dict[str, Any]) -> Any:
+        """What a repeated clientRequestToken answers under the runtime's token semantics: the
+        resource the token created (possibly deleted, under ``"ec2"``), or None to create anew.
 
         Reusing a token with different parameters raises ValidationException
-        (:data:`IDEMPOTENCY_MISMATCH_MESSAGE`).
+        (:data:`IDEMPOTENCY_MISMATCH_MESSAGE`) while the token is remembered.
         """
         if token is None:
             return None
         earlier = self.client_requests.get((operation, token))
         if earlier is None:
             return None
+        deleted_at = earlier.deleted_at
+        expired = deleted_at is not None and (
+            self.runtime.token_semantics == "ignore" or self._now() >= deleted_at + TOKEN_WINDOW
+        )
+        if expired:
+            del self.client_requests[(operation, token)]
+            return None
         if earlier.fingerprint != self._fingerprint(request):
             raise ValidationException(IDEMPOTENCY_MISMATCH_MESSAGE)
-        return earlier.arn
+        return earlier.resource
 
-    def _remember(self, operation: str, token: str | None, request: dict[str, Any], arn: str) -> None:
+    def _remember(self, operation: str, token: str | None, request: dict[str, Any], resource: Any) -> None:
         if token is not None:
-            self.client_requests[(operation, token)] = ClientRequest(self._fingerprint(request), arn)
+            remembered = ClientRequest(self._fingerprint(request), resource)
+            self.client_requests[(operation, token)] = remembered
+            self._requests_by_arn[resource.arn] = remembered
+
+    def _forget_resource(self, arn: str) -> None:
+        """Record that the resource ``arn`` was deleted, for the token that created it."""
+        remembered = self._requests_by_arn.pop(arn, None)
+        if remembered is not None:
+            remembered.deleted_at = self._now()
 
     @staticmethod
     def _fingerprint(request: dict[str, Any]) -> str:
@@ -593,8 +631,8 @@ class BedrockEmulatorBackend(BedrockBackend):
     ) -> ApplicationInferenceProfile:
         request = {"name": inference_profile_name, "source": model_source, "description": description, "tags": tags}
         replayed = self._replay("CreateInferenceProfile", client_request_token, request)
-        if replayed is not None and replayed in self.inference_profiles:
-            return self.inference_profiles[replayed]
+        if replayed is not None:
+            return replayed
         copy_from = model_source["copyFrom"]
         model_arns = self._models_to_copy(copy_from)
         if any(p.name == inference_profile_name for p in self.inference_profiles.values()):
@@ -614,7 +652,7 @@ class BedrockEmulatorBackend(BedrockBackend):
         )
         self.inference_profiles[profile.arn] = profile
         self._apply_tags(profile.arn, tags)
-        self._remember("CreateInferenceProfile", client_request_token, request, profile.arn)
+        self._remember("CreateInferenceProfile", client_request_token, request, profile)
         return profile
 
     def _models_to_copy(self, copy_from: str) -> list[str]:
@@ -658,6 +696,7 @@ class BedrockEmulatorBackend(BedrockBackend):
             raise ResourceNotFoundException(f"The inference profile {identifier} was not found.")
         del self.inference_profiles[profile.arn]
         self.tagger.delete_all_tags_for_resource(profile.arn)
+        self._forget_resource(profile.arn)
 
     # ----------------------------------------------------------------- custom model deployments
 
@@ -689,8 +728,8 @@ class BedrockEmulatorBackend(BedrockBackend):
     ) -> CustomModelDeployment:
         request = {"name": model_deployment_name, "model": model_arn, "description": description, "tags": tags}
         replayed = self._replay("CreateCustomModelDeployment", client_request_token, request)
-        if replayed is not None and replayed in self.custom_model_deployments:
-            return self.custom_model_deployments[replayed]
+        if replayed is not None:
+            return replayed
         model_arn = self._active_custom_model_arn(model_arn)
         if any(d.name == model_deployment_name for d in self.custom_model_deployments.values()):
             raise ConflictException(f"A custom model deployment named {model_deployment_name} already exists.")
@@ -711,7 +750,7 @@ class BedrockEmulatorBackend(BedrockBackend):
         )
         self.custom_model_deployments[arn] = deployment
         self._apply_tags(arn, tags)
-        self._remember("CreateCustomModelDeployment", client_request_token, request, arn)
+        self._remember("CreateCustomModelDeployment", client_request_token, request, deployment)
         deployment.refresh(now)
         return deployment
 
@@ -769,6 +808,7 @@ class BedrockEmulatorBackend(BedrockBackend):
         deployment = self._find_deployment(identifier)
         del self.custom_model_deployments[deployment.arn]
         self.tagger.delete_all_tags_for_resource(deployment.arn)
+        self._forget_resource(deployment.arn)
 
     # ----------------------------------------------------------------- provisioned throughput
 
@@ -814,8 +854,8 @@ class BedrockEmulatorBackend(BedrockBackend):
             "tags": tags,
         }
         replayed = self._replay("CreateProvisionedModelThroughput", client_request_token, request)
-        if replayed is not None and replayed in self.provisioned_model_throughputs:
-            return self.provisioned_model_throughputs[replayed]
+        if replayed is not None:
+            return replayed
         model_arn, foundation_arn = self._resolve_provisionable_model(model_id)
         if any(p.name == provisioned_model_name for p in self.provisioned_model_throughputs.values()):
             raise ConflictException(f"A provisioned model named {provisioned_model_name} already exists.")
@@ -842,7 +882,7 @@ class BedrockEmulatorBackend(BedrockBackend):
         )
         self.provisioned_model_throughputs[arn] = throughput
         self._apply_tags(arn, tags)
-        self._remember("CreateProvisionedModelThroughput", client_request_token, request, arn)
+        self._remember("CreateProvisionedModelThroughput", client_request_token, request, throughput)
         throughput.refresh(now)
         return throughput
 
@@ -918,6 +958,7 @@ class BedrockEmulatorBackend(BedrockBackend):
             raise ValidationException(commitment_refusal_message(throughput.name, expires))
         del self.provisioned_model_throughputs[throughput.arn]
         self.tagger.delete_all_tags_for_resource(throughput.arn)
+        self._forget_resource(throughput.arn)
 
 
 def _check_reserved_tag_keys(tags: list[dict[str, str]] | None) -> None:

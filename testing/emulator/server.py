@@ -21,6 +21,7 @@ POST     /_emulator/faults/error-next     ``{"operation": "Op", "code": "Conflic
 POST     /_emulator/faults/drop-response-next  ``{"operation": "Op", "count": 1, "after": true}`` (connection reset, no response)
 GET      /_emulator/requests              ``{"requests": [...], "counts": {...}}`` (``?operation=X`` filters)
 DELETE   /_emulator/requests              clear the request log
+GET/POST /_emulator/token-semantics       read / set ``{"semantics": "ec2"|"ignore"}`` (kept by reset)
 POST     /_emulator/custom-models         ``{"modelName", "baseModelId", "region"?, "status"?, "accountId"?}`` → ``{"modelArn"}``
 =======  ===============================  ====================================================
 """
@@ -128,6 +129,8 @@ class EmulatorApplication:
             ("GET", "/requests"): self._requests,
             ("DELETE", "/requests"): lambda body, req: self.log.reset(),
             ("POST", "/custom-models"): self._seed_custom_model,
+            ("GET", "/token-semantics"): lambda body, req: {"semantics": self.runtime.token_semantics},
+            ("POST", "/token-semantics"): self._set_token_semantics,
         }
 
     # ------------------------------------------------------------------ WSGI
@@ -237,6 +240,10 @@ class EmulatorApplication:
         else:
             self.reset()
         return {"durations": self.runtime.durations.to_dict()}
+
+    def _set_token_semantics(self, body: dict[str, Any], request: Request) -> dict[str, Any]:
+        self.runtime.set_token_semantics(body.get("semantics"))
+        return {"semantics": self.runtime.token_semantics}
 
     def _clock(self) -> dict[str, Any]:
         return {"now": self.runtime.clock.now().isoformat(), "offsetSeconds": self.runtime.clock.offset_seconds}

@@ -187,3 +187,25 @@ def test_an_existing_throughput_is_adopted_only_on_request(bedrock_emulator: Bed
         p.create(checked(p, provisioned_model_name="shared", model_arn=NOVA_PRO))
     adopted = p.create(checked(p, provisioned_model_name="shared", model_arn=NOVA_PRO, tags={"app": "chat"}, adopt_existing=True))
     assert adopted.id == existing and tags_of(bedrock_emulator, existing) == {"app": "chat"}
+
+
+def test_commitment_expiry_is_decided_on_the_emulators_clock_not_a_skewed_local_one(
+    bedrock_emulator: BedrockEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    p = provider()
+    inputs = checked(p, model_arn=NOVA_PRO, commitment_duration="OneMonth")
+    created = p.create(inputs)
+    more_units = checked(p, model_arn=NOVA_PRO, commitment_duration="OneMonth", model_units=2)
+    # This machine's clock is a year ahead: by it the commitment has expired; by AWS's it has not.
+    monkeypatch.setattr(module, "now", lambda: dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=365))
+    assert p.diff(created.id, created.outs, more_units).delete_before_replace is True
+    with pytest.raises(errors.ConflictError, match="CommitmentNotExpired"):
+        p.delete(created.id, created.outs)
+    # Now AWS's clock passes the expiry while this machine's clock is a year behind.
+    bedrock_emulator.advance(32 * 24 * 3600)
+    monkeypatch.setattr(module, "now", lambda: dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=365))
+    assert p.diff(created.id, created.outs, more_units).delete_before_replace is False
+    p.delete(created.id, created.outs)
+    assert p.read(created.id, created.outs).id == ""

@@ -104,17 +104,17 @@ def test_check_coerces_integral_float_units_and_autonames_from_replace_triggers_
     name = first.inputs["provisioned_model_name"]
     assert name.startswith("chat-pt-") and len(name) == len("chat-pt-") + 8
     assert "provisioned_model_arn" not in first.inputs and "tags_all" not in first.inputs
-    # The model updates in place, so the autonamed name must not move with it ...
-    assert p.check({}, {**news, "model_arn": OTHER_MODEL_ID}).inputs["provisioned_model_name"] == name
     assert p.check({}, {**news, "model_units": 2}).inputs["provisioned_model_name"] == name
-    # ... while each replacing input gives a new name, so create-before-delete never collides.
+    # Each input that can replace gives a new name (a replacement is checked with no olds), so
+    # create-before-delete never collides; a foundation model moving to another one replaces.
     changed = [
         p.check({}, {**news, "model_units": 3}),
         p.check({}, {**news, "commitment_duration": "OneMonth"}),
         p.check({}, {**news, "region": "us-west-2"}),
         p.check({}, {**news, "_autoname": "proj/prod/chat.pt"}),
+        p.check({}, {**news, "model_arn": OTHER_MODEL_ID}),
     ]
-    assert len({name, *(c.inputs["provisioned_model_name"] for c in changed)}) == 5
+    assert len({name, *(c.inputs["provisioned_model_name"] for c in changed)}) == 6
 
 
 def test_check_keeps_an_explicit_name_and_drops_the_autoname_seed() -> None:
@@ -217,24 +217,52 @@ def test_diff_updates_the_name_and_a_custom_model_in_place_without_warning(capsy
     assert capsys.readouterr().err.count("replaces it") == 1  # only the unknown foundation-model change
 
 
-def test_diff_autonamed_replacement_creates_first_unless_a_commitment_blocks_the_delete(capsys: pytest.CaptureFixture[str]) -> None:
+def with_date(response: dict[str, Any], aws_time: dt.datetime) -> dict[str, Any]:
+    """A Get response as AWS sends it: ``Date`` header from AWS's clock."""
+    date = aws_time.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    return {**response, "ResponseMetadata": {"HTTPStatusCode": 200, "HTTPHeaders": {"date": date}}}
+
+
+EXPIRES = dt.datetime(2026, 12, 25, 12, 0, tzinfo=dt.timezone.utc)
+
+
+def test_diff_autonamed_replacement_creates_first_unless_a_commitment_blocks_the_delete(
+    stubbed: Stubber, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # This machine's clock is a year late, then a year early: AWS's Date header decides either way.
     news = inputs(provisioned_model_name="pt-2b3c4d5e", model_units=2, _autoname="p/s/pt")
     plain = provider().diff(ARN, outputs(provisioned_model_name="pt-1a2b3c4d"), news)
     assert plain.replaces == ["model_units"] and plain.delete_before_replace is False
-    committed = provider().diff(
-        ARN,
-        outputs(provisioned_model_name="pt-1a2b3c4d", commitment_duration="OneMonth", commitment_expiration_time=FUTURE.isoformat()),
-        {**news, "commitment_duration": "OneMonth"},
-    )
+    committed_outputs = outputs(provisioned_model_name="pt-1a2b3c4d", commitment_duration="OneMonth", commitment_expiration_time=EXPIRES.isoformat())
+    committed_news = {**news, "commitment_duration": "OneMonth"}
+
+    monkeypatch.setattr(module, "now", lambda: EXPIRES + dt.timedelta(days=365))
+    get(stubbed, with_date(throughput(commitmentDuration="OneMonth", commitmentExpirationTime=EXPIRES), EXPIRES - dt.timedelta(days=1)))
+    committed = provider().diff(ARN, committed_outputs, committed_news)
     assert committed.replaces == ["model_units"] and committed.delete_before_replace is True
     err = capsys.readouterr().err.splitlines()
     assert "commitment runs until" not in err[0]
-    assert f"The old one's OneMonth commitment runs until {FUTURE.isoformat()}" in err[1]
-    expired = provider().diff(
-        ARN, outputs(provisioned_model_name="pt-1a2b3c4d", commitment_duration="OneMonth", commitment_expiration_time=PAST.isoformat()),
-        {**news, "commitment_duration": "OneMonth"},
-    )
+    assert f"The old one's OneMonth commitment runs until {EXPIRES.isoformat()}" in err[1]
+
+    monkeypatch.setattr(module, "now", lambda: EXPIRES - dt.timedelta(days=365))
+    get(stubbed, with_date(throughput(commitmentDuration="OneMonth", commitmentExpirationTime=EXPIRES), EXPIRES + dt.timedelta(seconds=1)))
+    expired = provider().diff(ARN, committed_outputs, committed_news)
     assert expired.delete_before_replace is False
+
+
+def test_diff_decides_on_this_machines_clock_only_when_aws_cannot_be_asked(
+    stubbed: Stubber, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    news = {**inputs(model_units=2, _autoname="p/s/pt"), "commitment_duration": "OneMonth"}
+    olds = outputs(commitment_duration="OneMonth", commitment_expiration_time=EXPIRES.isoformat())
+    monkeypatch.setattr(module, "now", lambda: EXPIRES - dt.timedelta(days=1))
+    stubbed.add_client_error("get_provisioned_model_throughput", "AccessDeniedException", "no", 403)
+    assert provider().diff(ARN, olds, news).delete_before_replace is True
+    assert "deciding on this machine's clock" in capsys.readouterr().err
+    # No Date header in the response: the local clock too.
+    monkeypatch.setattr(module, "now", lambda: EXPIRES + dt.timedelta(days=1))
+    get(stubbed, throughput(commitmentDuration="OneMonth", commitmentExpirationTime=EXPIRES))
+    assert provider().diff(ARN, olds, news).delete_before_replace is False
 
 
 # create
@@ -280,6 +308,7 @@ def test_create_sends_one_create_with_tags_and_a_stable_token_then_waits_until_i
         "last_modified_time": NOW.isoformat(),
         "failure_message": None,
         "region": REGION,
+        "timeouts": None,
         "tags": {"app": "chat"},
         "tags_all": {"app": "chat", "env": "prod"},
     }
@@ -469,6 +498,48 @@ def test_delete_after_commitment_expiry_deletes_and_waits_until_gone(stubbed: St
     assert no_real_waiting == [5.0]
 
 
+def test_the_delete_gate_follows_aws_clock_not_a_skewed_local_one(stubbed: Stubber, monkeypatch: pytest.MonkeyPatch, no_real_waiting: list[float]) -> None:
+    committed = throughput(commitmentDuration="OneMonth", commitmentExpirationTime=EXPIRES)
+    # Local clock a month late, AWS a minute before expiry: refused without a delete call.
+    monkeypatch.setattr(module, "now", lambda: EXPIRES + dt.timedelta(days=30))
+    get(stubbed, with_date(committed, EXPIRES - dt.timedelta(minutes=1)))
+    with pytest.raises(errors.ConflictError, match="CommitmentNotExpired"):
+        provider().delete(ARN, outputs())
+    # Local clock a month early, AWS a second after expiry: deleted.
+    monkeypatch.setattr(module, "now", lambda: EXPIRES - dt.timedelta(days=30))
+    get(stubbed, with_date(committed, EXPIRES + dt.timedelta(seconds=1)))
+    stubbed.add_response("delete_provisioned_model_throughput", {}, {"provisionedModelId": ARN})
+    stubbed.add_client_error("get_provisioned_model_throughput", "ResourceNotFoundException", "gone", 404)
+    provider().delete(ARN, outputs())
+
+
+def test_delete_waits_as_long_as_timeouts_delete_from_the_outputs(stubbed: Stubber, no_real_waiting: list[float]) -> None:
+    # Delete receives only the outputs: create must put timeouts among them.
+    stubbed.add_response("create_provisioned_model_throughput", {"provisionedModelArn": ARN}, None)
+    get(stubbed, throughput())
+    created_outputs = provider().create(inputs(timeouts={"delete": "12s"})).outs
+    no_real_waiting.clear()
+    get(stubbed, throughput())
+    stubbed.add_response("delete_provisioned_model_throughput", {}, {"provisionedModelId": ARN})
+    for _ in range(3):  # at 0 s, 5 s and 12 s
+        get(stubbed, throughput())
+    with pytest.raises(errors.NotStabilizedError, match=r"Timeout: still InService after 12s \(timeout 12s\)"):
+        provider().delete(ARN, created_outputs)
+    assert sum(no_real_waiting) == 12
+
+
+def test_timeouts_reach_the_outputs_and_a_change_updates_them(stubbed: Stubber) -> None:
+    get(stubbed, throughput())
+    stubbed.add_response("list_tags_for_resource", {"tags": [{"key": "app", "value": "chat"}]}, {"resourceARN": ARN})
+    read = provider().read(ARN, outputs(timeouts={"delete": "2h"}))
+    assert read.outs["timeouts"] == {"delete": "2h"}
+    diff = provider().diff(ARN, read.outs, inputs(timeouts={"delete": "3h"}))
+    assert diff.changes is True and diff.replaces == []
+    get(stubbed, throughput())
+    updated = provider().update(ARN, read.outs, inputs(timeouts={"delete": "3h"}))
+    assert updated.outs["timeouts"] == {"delete": "3h"}
+
+
 def test_delete_of_an_already_deleted_throughput_succeeds(stubbed: Stubber) -> None:
     stubbed.add_client_error("get_provisioned_model_throughput", "ResourceNotFoundException", "gone", 404)
     provider().delete(ARN, outputs())
@@ -492,3 +563,50 @@ def test_resource_type_token_and_args_cover_every_input() -> None:
     assert f"pulumi-python:{ProvisionedModelThroughput._resource_type_name}" == "pulumi-python:dynamic/bedrock:ProvisionedModelThroughput"  # type: ignore[attr-defined]
     args = set(module.ProvisionedModelThroughputArgs.__dataclass_fields__)
     assert args == set(module.INPUTS) - {"_autoname"}
+
+
+# client tokens under EC2's reading (a repeated token answers with the original ARN, even once deleted)
+
+GONE_ARN = f"arn:aws:bedrock:{REGION}:{ACCOUNT}:provisioned-model/000000deleted"
+
+
+def test_a_token_answering_with_a_deleted_throughput_creates_again_with_a_salted_token(stubbed: Stubber) -> None:
+    tokens: list[str] = []
+    stubbed.client.meta.events.register(  # type: ignore[attr-defined]
+        "before-parameter-build.bedrock.CreateProvisionedModelThroughput", lambda params, **_: tokens.append(params["clientRequestToken"])
+    )
+    for _ in range(2):  # the second run (a crash after the salted create) follows the same chain
+        stubbed.add_response("create_provisioned_model_throughput", {"provisionedModelArn": GONE_ARN}, None)
+        stubbed.add_client_error("get_provisioned_model_throughput", "ResourceNotFoundException", "gone", 404)
+        stubbed.add_response("create_provisioned_model_throughput", {"provisionedModelArn": ARN}, None)
+        get(stubbed, throughput())
+        assert provider().create(inputs()).id == ARN
+    assert tokens[0] == tokens[2] and tokens[1] == tokens[3] and tokens[0] != tokens[1]
+
+
+def test_a_throughput_not_yet_readable_after_its_create_is_not_created_twice(stubbed: Stubber) -> None:
+    # Read-after-create lag: the Get says not found, the salted create finds the name taken by that same ARN.
+    stubbed.add_response("create_provisioned_model_throughput", {"provisionedModelArn": ARN}, None)
+    stubbed.add_client_error("get_provisioned_model_throughput", "ResourceNotFoundException", "not yet", 404)
+    stubbed.add_client_error("create_provisioned_model_throughput", "ConflictException", "name taken", 409)
+    stubbed.add_response("get_provisioned_model_throughput", throughput(), {"provisionedModelId": "pt-prod"})
+    get(stubbed, throughput())
+    assert provider().create(inputs()).id == ARN
+
+
+def test_a_taken_explicit_name_held_by_another_throughput_still_needs_adopt_existing(stubbed: Stubber) -> None:
+    stubbed.add_response("create_provisioned_model_throughput", {"provisionedModelArn": GONE_ARN}, None)
+    stubbed.add_client_error("get_provisioned_model_throughput", "ResourceNotFoundException", "gone", 404)
+    stubbed.add_client_error("create_provisioned_model_throughput", "ConflictException", "name taken", 409)
+    stubbed.add_response("get_provisioned_model_throughput", throughput(), {"provisionedModelId": "pt-prod"})
+    with pytest.raises(errors.ConflictError, match="adopt_existing=True"):
+        provider().create(inputs())
+
+
+def test_a_replacement_answered_with_the_throughput_it_replaces_stops_before_the_engine_deletes_it(stubbed: Stubber) -> None:
+    # Created for a custom model, moved in place to its base model, then moved back (which replaces):
+    # the same name and request give the same token, and AWS answers with the throughput in use.
+    stubbed.add_response("create_provisioned_model_throughput", {"provisionedModelArn": ARN}, None)
+    get(stubbed, throughput(model=MODEL_ARN))
+    with pytest.raises(errors.ConflictError, match="ReplacementCollision: .*delete_before_replace=True"):
+        provider().create(inputs(model_arn=CUSTOM_ARN))
