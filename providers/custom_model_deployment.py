@@ -19,7 +19,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 from . import tags as tagging
 from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, resource_props, client_token, ignore_not_found, same, same_or_absent
 from .errors import BedrockError, ConflictError, InvalidRequestError, NotFoundError, NotStabilizedError, aws_call
-from .validation import InputChecker, StringRule, api_rule, timeout_seconds
+from .validation import InputChecker, api_rule, timeout_seconds
 from .waiter import Waiter, wait
 
 KIND = "Bedrock custom model deployment"
@@ -32,9 +32,8 @@ NAME_RULE = api_rule("CreateCustomModelDeployment", "modelDeploymentName").meani
 )
 MODEL_ARN_RULE = api_rule("CreateCustomModelDeployment", "modelArn")
 MODEL_ARN_MEANING = "a custom model ARN such as arn:aws:bedrock:us-east-1:123456789012:custom-model/imported/abcdef123456"
-_DESCRIPTION_API_RULE = api_rule("CreateCustomModelDeployment", "description")
 # The API's pattern ".*" is unanchored in Smithy: any text, line breaks included. Only the length counts.
-DESCRIPTION_RULE = StringRule(_DESCRIPTION_API_RULE.min_length, _DESCRIPTION_API_RULE.max_length, None)
+DESCRIPTION_RULE = api_rule("CreateCustomModelDeployment", "description").without_pattern()
 
 TIMEOUT_OPERATIONS = ("create", "update", "delete")
 DEFAULT_TIMEOUTS = {"create": 60 * 60.0, "update": 60 * 60.0, "delete": 30 * 60.0}

@@ -1,7 +1,22 @@
 """Input validation for ``check``: every rule names the field, and no AWS call is made.
 
 Limits and patterns are read from botocore's Bedrock service model, the same source the service's
-own request validation is generated from, so they cannot drift from what AWS accepts.
+own request validation is generated from, so they cannot drift from what AWS accepts. The model is
+loaded on the first validation that needs it, not at import: a Pulumi program imports the
+providers but never validates (only the provider process does).
+
+Every pattern, from botocore or written here, is matched by RE2 (google-re2), whose automata run in
+time linear in the input whatever the pattern: a near-miss such as a model ID with a trailing
+space cannot make ``check`` backtrack for minutes. A pattern RE2 cannot compile is an error at its
+first use, never a silent fallback to Python's backtracking ``re``.
+
+A pattern must match the whole value, as AWS's request validation applies it (the service answers
+``Member must satisfy regular expression pattern`` for a name with one bad character), although
+Smithy declares patterns unanchored. RE2 reads these patterns as Java (AWS's validators) does, with
+two edge cases apart: Java's ``\\s`` also matches a vertical tab, and Java's ``.`` also refuses
+``\\r``, U+0085, U+2028 and U+2029. The one ``.*`` pattern a provider meets (a deployment
+description) is checked for length only, as any text matches it unanchored.
+
 During preview, inputs computed from other resources arrive as ``pulumi.output.Unknown``: they
 pass validation untouched. Numbers arrive as floats (the engine's Struct has only doubles):
 integral floats become ints, anything else is a failure.
@@ -13,12 +28,14 @@ import functools
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-import botocore.session
 from pulumi.dynamic import CheckFailure
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
+
+if TYPE_CHECKING:
+    import re2
 
 
 def is_unknown(value: Any) -> bool:
@@ -36,9 +53,152 @@ def contains_unknown(value: Any) -> bool:
     return False
 
 
+# linear-time patterns
+
+RE2_MAX_REPEAT = 1000
+"""RE2's limit on a counted repetition such as ``{1,2048}`` (botocore's model has two above it)."""
+
+_COUNTED_REPEAT = re.compile(r"\{(\d+)(,(\d*))?\}")
+
+
+@functools.lru_cache(maxsize=None)
+def compile_linear(pattern: str) -> "re2._Regexp":
+    """``pattern`` compiled by RE2: matching runs in time linear in the input.
+
+    Counted repetitions above RE2's limit are split first (:func:`re2_syntax`). Raises ``ValueError``
+    naming the pattern when RE2 cannot compile it (lookaround, backreferences): no backtracking
+    fallback exists.
+    """
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        return re2.compile(re2_syntax(pattern), options)
+    except re2.error as error:
+        raise ValueError(f"pattern {pattern!r} cannot be matched in linear time by RE2: {error}") from error
+
+
+def fullmatches(pattern: str, value: str) -> bool:
+    """True when ``pattern`` matches the whole of ``value``, in time linear in ``len(value)``."""
+    try:
+        return compile_linear(pattern).fullmatch(value) is not None
+    except UnicodeEncodeError:  # a lone surrogate: no valid value contains one
+        return False
+
+
+class LinearPattern:
+    """A regular expression matched by RE2 (linear time), compiled on first use.
+
+    Offers ``fullmatch`` like ``re.Pattern``; the match has ``group(name)``.
+    """
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    def fullmatch(self, value: str) -> Any:
+        try:
+            return compile_linear(self.pattern).fullmatch(value)
+        except UnicodeEncodeError:
+            return None
+
+    def __repr__(self) -> str:
+        return f"LinearPattern({self.pattern!r})"
+
+
+def re2_syntax(pattern: str) -> str:
+    """``pattern`` with every counted repetition above RE2's limit split into ones RE2 accepts.
+
+    ``X{1,2048}`` becomes ``(?:X{1,1000}X{0,1000}X{0,48})``: the same strings, since repetitions of
+    one atom add up. Everything else is left as written.
+    """
+    parts, _ = _rewrite(pattern, 0)
+    return "".join(parts)
+
+
+def _rewrite(pattern: str, i: int) -> tuple[list[str], int]:
+    """The atoms and operators of ``pattern`` from ``i`` to the ``)`` closing the current group."""
+    parts: list[str] = []
+    while i < len(pattern) and pattern[i] != ")":
+        char = pattern[i]
+        repeat = _COUNTED_REPEAT.match(pattern, i) if char == "{" else None
+        if char == "\\":
+            end = i + 2
+            if pattern[i + 1 : i + 2] in ("p", "P", "x") and pattern[end : end + 1] == "{":
+                end = pattern.index("}", end) + 1
+            parts.append(pattern[i:end])
+        elif char == "[":
+            end = _class_end(pattern, i)
+            parts.append(pattern[i:end])
+        elif char == "(":
+            head = _group_head_end(pattern, i)
+            inner, close = _rewrite(pattern, head)
+            end = close + 1
+            parts.append(pattern[i:head] + "".join(inner) + ")")
+        elif repeat and parts:
+            end = repeat.end()
+            low = int(repeat.group(1))
+            high = low if repeat.group(2) is None else (int(repeat.group(3)) if repeat.group(3) else None)
+            lazy = pattern[end : end + 1] == "?"
+            if max(low, high or 0) > RE2_MAX_REPEAT:
+                end += lazy  # laziness does not change which strings match the whole pattern
+                parts[-1] = _split_repeat(parts[-1], low, high)
+            else:
+                parts[-1] += repeat.group(0)
+        else:
+            end = i + 1
+            parts.append(char)
+        i = end
+    return parts, i
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index after the ``]`` closing the character class that opens at ``i``."""
+    j = i + 1
+    if pattern[j : j + 1] == "^":
+        j += 1
+    if pattern[j : j + 1] == "]":
+        j += 1
+    while j < len(pattern) and pattern[j] != "]":
+        if pattern[j] == "\\":
+            j += 1
+        elif pattern.startswith("[:", j):
+            j = pattern.index(":]", j + 2) + 1
+        j += 1
+    return j + 1
+
+
+def _group_head_end(pattern: str, i: int) -> int:
+    """The index after a group's opening: ``(``, ``(?:``, ``(?P<name>``, ``(?i:``."""
+    if pattern[i + 1 : i + 2] != "?":
+        return i + 1
+    if pattern.startswith("(?P<", i):
+        return pattern.index(">", i) + 1
+    j = i + 2
+    while j < len(pattern) and pattern[j] not in ":)":
+        j += 1
+    return j + 1 if pattern[j : j + 1] == ":" else j
+
+
+def _split_repeat(atom: str, low: int, high: int | None) -> str:
+    chunks = []
+    while low > RE2_MAX_REPEAT or (high is not None and high > RE2_MAX_REPEAT):
+        take = min(low, RE2_MAX_REPEAT)
+        chunks.append(f"{atom}{{{take},{RE2_MAX_REPEAT}}}")
+        low, high = low - take, None if high is None else high - RE2_MAX_REPEAT
+    chunks.append(f"{atom}{{{low},}}" if high is None else f"{atom}{{{low},{high}}}")
+    return "(?:" + "".join(chunks) + ")"
+
+
+# string rules
+
+
 @dataclass(frozen=True)
 class StringRule:
-    """Length and pattern limits of one string member of a Bedrock API shape."""
+    """Length and pattern limits of one string value.
+
+    ``pattern`` must match the whole value, in linear time (see the module's docstring).
+    """
 
     min_length: int
     max_length: int | None
@@ -54,20 +214,54 @@ class StringRule:
             return "must not be empty" if self.min_length == 1 else f"must be at least {self.min_length} characters"
         if self.max_length is not None and len(value) > self.max_length:
             return f"must be at most {self.max_length} characters (got {len(value)})"
-        if self.pattern is not None and not re.fullmatch(self.pattern, value):
+        if self.pattern is not None and not fullmatches(self.pattern, value):
             words = f" ({self.meaning})" if self.meaning else ""
             return f"must match the pattern {self.pattern}{words}, got {value!r}"
         return None
 
 
+class ApiStringRule(StringRule):
+    """The :class:`StringRule` of a member of a Bedrock operation's input, read from botocore's
+    model on first use (loading the model costs tens of milliseconds: not at import)."""
+
+    def __init__(self, operation: str, member_path: str, meaning: str | None = None, with_pattern: bool = True) -> None:
+        object.__setattr__(self, "operation", operation)
+        object.__setattr__(self, "member_path", member_path)
+        object.__setattr__(self, "meaning", meaning)
+        object.__setattr__(self, "with_pattern", with_pattern)
+
+    @property  # type: ignore[override]
+    def min_length(self) -> int:
+        return _member_limits(self.operation, self.member_path)[0]
+
+    @property  # type: ignore[override]
+    def max_length(self) -> int | None:
+        return _member_limits(self.operation, self.member_path)[1]
+
+    @property  # type: ignore[override]
+    def pattern(self) -> str | None:
+        return _member_limits(self.operation, self.member_path)[2] if self.with_pattern else None
+
+    def meaning_is(self, meaning: str) -> "ApiStringRule":
+        return ApiStringRule(self.operation, self.member_path, meaning, self.with_pattern)
+
+    def without_pattern(self) -> "ApiStringRule":
+        """The same length limits, no pattern (for a pattern such as ``.*`` whose anchoring is moot)."""
+        return ApiStringRule(self.operation, self.member_path, self.meaning, with_pattern=False)
+
+    def __repr__(self) -> str:
+        return f"ApiStringRule({self.operation!r}, {self.member_path!r})"
+
+
 @functools.lru_cache(maxsize=None)
 def _bedrock_model() -> Any:
+    import botocore.session
+
     return botocore.session.get_session().get_service_model("bedrock")
 
 
 @functools.lru_cache(maxsize=None)
-def api_rule(operation: str, member_path: str) -> StringRule:
-    """The StringRule of ``member_path`` (dotted, ``[]`` for list members) in an operation's input."""
+def _member_limits(operation: str, member_path: str) -> tuple[int, int | None, str | None]:
     shape = _bedrock_model().operation_model(operation).input_shape
     for part in member_path.split("."):
         if part == "[]":
@@ -75,19 +269,41 @@ def api_rule(operation: str, member_path: str) -> StringRule:
         else:
             shape = shape.members[part]
     meta = shape.metadata
-    return StringRule(int(meta.get("min", 0)), meta.get("max"), meta.get("pattern"))
+    return int(meta.get("min", 0)), meta.get("max"), meta.get("pattern")
 
 
-_DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?")
+def api_rule(operation: str, member_path: str) -> ApiStringRule:
+    """The rule of ``member_path`` (dotted, ``[]`` for list members) in an operation's input,
+    resolved from botocore's Bedrock model on first use."""
+    return ApiStringRule(operation, member_path)
+
+
+REGION_RULE = StringRule(1, 32, r"[a-z]{2}(-[a-z]+)+-\d+", "an AWS region such as us-east-1")
+"""An AWS region name, for a resource's ``region`` and stack config ``aws:region``."""
+
+
+# durations
+
+MAX_TIMEOUT = "24h"
+MAX_TIMEOUT_SECONDS = 24 * 3600.0
+"""The longest wait a ``timeouts`` entry may ask for. Bedrock's slowest operations (a custom model
+deployment, a provisioned throughput) finish in minutes to hours; a longer wait holds a provider
+worker and a ``pulumi up`` for a day, so it is a typo (an extra digit), not a plan."""
+
+_DURATION = LinearPattern(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?")
 
 
 def parse_duration(text: str) -> float | None:
-    """Seconds in a Go-style duration such as ``"90m"``, ``"1h30m"``, ``"45s"`` (as pulumi-aws timeouts)."""
+    """Seconds in a Go-style duration such as ``"90m"``, ``"1h30m"``, ``"45s"`` (as pulumi-aws timeouts).
+
+    None when ``text`` is not such a duration or its value is not finite (``"9…9h"`` with hundreds of digits).
+    """
     match = _DURATION.fullmatch(text.strip())
     if not text.strip() or match is None or not any(match.groups()):
         return None
     hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
-    return hours * 3600 + minutes * 60 + seconds
+    total = hours * 3600 + minutes * 60 + seconds
+    return total if math.isfinite(total) else None
 
 
 _SKIP = object()
@@ -175,6 +391,8 @@ class InputChecker:
                 seconds = parse_duration(text) if isinstance(text, str) else None
                 if seconds is None or seconds <= 0:
                     self.fail(f"{field}.{key}", f'must be a positive duration such as "30m", "1h30m" or "45s" (got {text!r})')
+                elif seconds > MAX_TIMEOUT_SECONDS:
+                    self.fail(f"{field}.{key}", f"must be at most {MAX_TIMEOUT} (got {text!r})")
 
     def reject_unknown_fields(self, allowed: Iterable[str]) -> None:
         allowed = set(allowed) | {"__provider"}
