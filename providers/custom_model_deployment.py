@@ -338,7 +338,8 @@ class CustomModelDeploymentArgs:
     region: Optional[pulumi.Input[str]] = None
     """Region to create the deployment in. Default: stack config ``aws:region``, else ``AWS_REGION``. Replaces on change."""
     timeouts: Optional[pulumi.Input[CustomModelDeploymentTimeoutsArgs]] = None
-    """How long to wait, as pulumi-aws: ``{"create": "60m", "update": "60m", "delete": "30m"}`` (the defaults).
+    """How long to wait, as pulumi-aws: ``{"create": "60m", "update": "60m", "delete": "30m"}`` (the defaults);
+    Go-style durations such as ``"1h30m"``, each positive and at most ``24h``.
     A timed-out create or update keeps going in AWS; the next ``pulumi up`` resumes waiting for it."""
     adopt_existing: Optional[pulumi.Input[bool]] = None
     """When a deployment with this name already exists, manage it instead of failing (it must have the

@@ -32,6 +32,10 @@ OUTPUTS = (
     "last_modified_time", "failure_message", "tags_all",
 )
 COMMITMENT_DURATIONS = ("OneMonth", "SixMonths")
+MAX_MODEL_UNITS = 1000
+"""The most ``model_units`` accepted. The API takes any 32-bit integer (up to 2,147,483,647), but a
+model unit is billed by the hour (tens of dollars each) and accounts start with quotas of a few
+units: a number above this is a typo (an extra zero), and buying it would cost a fortune per hour."""
 TIMEOUT_OPERATIONS = ("create", "update", "delete")
 DEFAULT_TIMEOUTS = {"create": 60 * 60.0, "update": 60 * 60.0, "delete": 30 * 60.0}
 
@@ -64,7 +68,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         checker.reject_unknown_fields(INPUTS)
         self.check_region(checker)
         self._check_model(checker)
-        checker.integer("model_units", minimum=1, required=True)
+        checker.integer("model_units", minimum=1, maximum=MAX_MODEL_UNITS, required=True)
         checker.enum("commitment_duration", COMMITMENT_DURATIONS)
         self.check_tags(checker)
         checker.timeouts("timeouts", TIMEOUT_OPERATIONS)
@@ -439,7 +443,9 @@ class ProvisionedModelThroughputArgs:
     custom model name, or the ARN of either (1–2048 characters). A custom model changes in place to
     another custom model of the same base model or to that base model; any other change replaces."""
     model_units: pulumi.Input[int]
-    """Required. Model units to buy, a whole number ≥ 1. Replaces on change (a new throughput is bought)."""
+    """Required. Model units to buy, a whole number from 1 to 1,000. The API accepts any 32-bit
+    integer, but each unit is billed by the hour and accounts start with quotas of a few units: a
+    larger number is taken for a typo. Replaces on change (a new throughput is bought)."""
     provisioned_model_name: Optional[pulumi.Input[str]] = None
     """1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``.
     Default: the Pulumi resource name plus an 8-character suffix. Updated in place."""
@@ -453,7 +459,8 @@ class ProvisionedModelThroughputArgs:
     """Region to buy the throughput in. Default: stack config ``aws:region``, else ``AWS_REGION``. Replaces on change."""
     timeouts: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]] = None
     """How long to wait, e.g. ``{"create": "90m"}``: keys ``create`` (default 60m, until InService),
-    ``update`` (default 60m) and ``delete`` (default 30m); Go-style durations such as ``"1h30m"``."""
+    ``update`` (default 60m) and ``delete`` (default 30m); Go-style durations such as ``"1h30m"``,
+    each positive and at most ``24h``."""
     adopt_existing: Optional[pulumi.Input[bool]] = None
     """When a throughput with this name already exists, manage it instead of failing (it must have the
     same model units, commitment and model; its tags are set to this resource's). Default: false."""

@@ -58,9 +58,6 @@ def contains_unknown(value: Any) -> bool:
 RE2_MAX_REPEAT = 1000
 """RE2's limit on a counted repetition such as ``{1,2048}`` (botocore's model has two above it)."""
 
-_COUNTED_REPEAT = re.compile(r"\{(\d+)(,(\d*))?\}")
-
-
 @functools.lru_cache(maxsize=None)
 def compile_linear(pattern: str) -> "re2._Regexp":
     """``pattern`` compiled by RE2: matching runs in time linear in the input.
@@ -121,7 +118,7 @@ def _rewrite(pattern: str, i: int) -> tuple[list[str], int]:
     parts: list[str] = []
     while i < len(pattern) and pattern[i] != ")":
         char = pattern[i]
-        repeat = _COUNTED_REPEAT.match(pattern, i) if char == "{" else None
+        repeat = _counted_repeat(pattern, i) if char == "{" else None
         if char == "\\":
             end = i + 2
             if pattern[i + 1 : i + 2] in ("p", "P", "x") and pattern[end : end + 1] == "{":
@@ -136,20 +133,31 @@ def _rewrite(pattern: str, i: int) -> tuple[list[str], int]:
             end = close + 1
             parts.append(pattern[i:head] + "".join(inner) + ")")
         elif repeat and parts:
-            end = repeat.end()
-            low = int(repeat.group(1))
-            high = low if repeat.group(2) is None else (int(repeat.group(3)) if repeat.group(3) else None)
-            lazy = pattern[end : end + 1] == "?"
+            low, high, end = repeat
             if max(low, high or 0) > RE2_MAX_REPEAT:
-                end += lazy  # laziness does not change which strings match the whole pattern
+                end += pattern[end : end + 1] == "?"  # laziness does not change what matches the whole value
                 parts[-1] = _split_repeat(parts[-1], low, high)
             else:
-                parts[-1] += repeat.group(0)
+                parts[-1] += pattern[i:end]
         else:
             end = i + 1
             parts.append(char)
         i = end
     return parts, i
+
+
+def _counted_repeat(pattern: str, i: int) -> tuple[int, int | None, int] | None:
+    """``(low, high, end)`` of the counted repetition ``{m}``, ``{m,}`` or ``{m,n}`` at ``i``
+    (``high`` None when unbounded), or None for a literal ``{``."""
+    close = pattern.find("}", i)
+    low, comma, high = pattern[i + 1 : close].partition(",")
+    if close < 0 or not _is_number(low) or (high and not _is_number(high)):
+        return None
+    return int(low), (int(high) if high else None) if comma else int(low), close + 1
+
+
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def _class_end(pattern: str, i: int) -> int:
