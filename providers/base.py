@@ -43,7 +43,7 @@ class BedrockProvider(ResourceProvider):
         try:
             self._stack_config = ProviderConfig.from_stack_config(req.config.get)
         except Exception as error:  # a bug here must not turn every Check into a traceback
-            self._stack_config = ProviderConfig(problems=(("aws", f"stack config could not be read: {error!r}"),))
+            self._stack_config = ProviderConfig(problems=(("aws", f"aws stack config could not be read: {error!r}"),))
 
     @property
     def stack_config(self) -> ProviderConfig:
