@@ -304,14 +304,14 @@ _DURATION = LinearPattern(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:
 def parse_duration(text: str) -> float | None:
     """Seconds in a Go-style duration such as ``"90m"``, ``"1h30m"``, ``"45s"`` (as pulumi-aws timeouts).
 
-    None when ``text`` is not such a duration or its value is not finite (``"9…9h"`` with hundreds of digits).
+    None when ``text`` is not such a duration. Hundreds of digits (``"9…9h"``) give ``inf``: callers
+    bound the result (``timeouts`` at :data:`MAX_TIMEOUT`).
     """
     match = _DURATION.fullmatch(text.strip())
     if not text.strip() or match is None or not any(match.groups()):
         return None
     hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
-    total = hours * 3600 + minutes * 60 + seconds
-    return total if math.isfinite(total) else None
+    return hours * 3600 + minutes * 60 + seconds
 
 
 _SKIP = object()
