@@ -54,6 +54,7 @@ class BedrockProvider(ResourceProvider):
 
     def client(self, region: str) -> Any:
         config = self.stack_config
+        config.require_valid()
         attempts = config.max_retries + 1 if config.max_retries is not None else None
         return bedrock_client(region, config.profile, config.endpoint, attempts)
 

@@ -35,6 +35,10 @@ MAX_RETRIES = 100
 """The largest ``aws:maxRetries`` accepted: more retries than this only turn an outage into an hours-long hang."""
 
 
+class StackConfigError(ValueError):
+    """An AWS call was about to run under stack config that breaks its rules."""
+
+
 @dataclass(frozen=True)
 class ProviderConfig:
     region: str | None = None
@@ -48,6 +52,16 @@ class ProviderConfig:
     @property
     def problem_keys(self) -> frozenset[str]:
         return frozenset(key for key, _ in self.problems)
+
+    def require_valid(self) -> None:
+        """Raise :class:`StackConfigError` listing the problems, if any.
+
+        ``check`` reports them, but refresh and destroy run no ``check``: without this a malformed
+        ``aws:endpoints`` or ``aws:profile`` would send their calls to another endpoint or account.
+        """
+        if self.problems:
+            reasons = "; ".join(reason for _, reason in self.problems)
+            raise StackConfigError(f"no AWS call is made until the stack config is fixed: {reasons}")
 
     @classmethod
     def from_stack_config(cls, get: Callable[[str], Any]) -> "ProviderConfig":

@@ -11,7 +11,7 @@ import pytest
 from botocore.stub import Stubber
 
 from pulumi_bedrock_inference.providers.base import BedrockProvider
-from pulumi_bedrock_inference.providers.config import MAX_RETRIES, ProviderConfig
+from pulumi_bedrock_inference.providers.config import MAX_RETRIES, ProviderConfig, StackConfigError
 from pulumi_bedrock_inference.providers.custom_model_deployment import CustomModelDeploymentProvider
 from pulumi_bedrock_inference.providers.inference_profile import ApplicationInferenceProfileProvider
 from pulumi_bedrock_inference.providers.provisioned_throughput import ProvisionedModelThroughputProvider
@@ -188,3 +188,15 @@ def test_default_tags_count_against_each_resources_limit_with_its_own_tags(no_aw
     news = {**VALID_NEWS[ApplicationInferenceProfileProvider], "_autoname": "p/s/x", "tags": {f"t{i}": "v" for i in range(21)}}
     failures = provider.check({}, news).failures
     assert [f.property for f in failures] == ["tags"] and "including 30 stack default tags" in failures[0].reason
+
+
+@pytest.mark.parametrize("kind", list(VALID_NEWS), ids=lambda kind: kind.__name__)
+def test_refresh_and_destroy_make_no_aws_call_under_bad_config(kind: type[BedrockProvider]) -> None:
+    # refresh and destroy run no check: a bad aws:endpoints must not send them to the default endpoint
+    provider = configured(kind, {"aws:endpoints": '[{"bedrock": "localhost:5000"}]'})
+    arn = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123"
+    props = {"region": "us-east-1", "name": "x", "provisioned_model_name": "x"}
+    with pytest.raises(StackConfigError, match=r"no AWS call is made until the stack config is fixed: aws:endpoints \(stack config\)"):
+        provider.delete(arn, props)
+    with pytest.raises(StackConfigError, match="aws:endpoints"):
+        provider.read(arn, props)
