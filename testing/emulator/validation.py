@@ -16,7 +16,7 @@ from typing import Any
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
-from pulumi_bedrock_inference.providers.validation import LinearPattern, compile_linear
+from pulumi_bedrock_inference.patterns import LinearPattern, compile_linear
 
 
 @functools.lru_cache(maxsize=None)

@@ -21,17 +21,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pulumi_bedrock_inference import providers
+from pulumi_bedrock_inference import patterns, providers
 from pulumi_bedrock_inference.providers import inference_profile
-from pulumi_bedrock_inference.providers.validation import (
-    RE2_MAX_REPEAT,
-    LinearPattern,
-    StringRule,
-    compile_linear,
-    fullmatches,
-    parse_duration,
-    re2_syntax,
-)
+from pulumi_bedrock_inference.patterns import RE2_MAX_REPEAT, LinearPattern, compile_linear, fullmatches, re2_syntax
+from pulumi_bedrock_inference.providers.validation import StringRule, parse_duration
 from pulumi_bedrock_inference.testing.emulator import validation as emulator_validation
 
 REPO = Path(__file__).resolve().parents[2]
@@ -54,7 +47,9 @@ FORBIDDEN = (" ", "!", "_", "\n", "\u00e9", ":", ".")
 
 
 def provider_modules() -> list[Any]:
-    return [importlib.import_module(f"{providers.__name__}.{info.name}") for info in pkgutil.iter_modules(providers.__path__)]
+    """Every module of the providers package, plus the emulator's validator (its module-level patterns)."""
+    found = [importlib.import_module(f"{providers.__name__}.{info.name}") for info in pkgutil.iter_modules(providers.__path__)]
+    return [*found, emulator_validation]
 
 
 Check = Callable[[str], Any]
@@ -138,7 +133,7 @@ def test_every_rule_answers_adversarial_inputs_promptly() -> None:
     fed = json.loads(done.stdout)
     every_input = len(list(adversarial_inputs(2048)))
     assert set(fed.values()) == {every_input}
-    assert {"inference_profile.COPY_FROM_ID_RULE", "base.BEDROCK_ARN", "validation._DURATION"} <= set(fed)
+    assert {"inference_profile.COPY_FROM_ID_RULE", "base.BEDROCK_ARN", "validation._DURATION", "validation._ISO8601"} <= set(fed)
     assert {"tags.KEY_RULE", "tags.VALUE_RULE", "validation.REGION_RULE"} <= set(fed)
     assert sum(where.startswith("emulator ") for where in fed) == len(list(botocore_patterned_shapes())) > 100
 
@@ -153,7 +148,7 @@ def test_the_rules_found_cover_every_rule_of_every_provider_module() -> None:
 def test_no_provider_module_compiles_a_pattern_with_pythons_backtracking_re() -> None:
     backtracking = [
         f"{module.__name__}.{name}"
-        for module in provider_modules()
+        for module in [*provider_modules(), patterns]
         for name, value in vars(module).items()
         if isinstance(value, re.Pattern)
     ]
