@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Mapping
 
 import pulumi
-from botocore.exceptions import ProfileNotFound
 from pulumi.dynamic import ConfigureRequest, DiffResult, ResourceProvider
 from pulumi.output import Unknown
 
@@ -24,14 +23,14 @@ from . import tags as tagging
 from .client import bedrock_client, default_region
 from .config import ProviderConfig
 from .errors import ConflictError, NotFoundError, aws_call
-from .validation import InputChecker, StringRule, contains_unknown, is_unknown
+from .validation import REGION_RULE, InputChecker, LinearPattern, StringRule, contains_unknown, is_unknown
 
 AUTONAME = "_autoname"
 """Internal input: ``project/stack/resource-name``, sent by the resource class when ``name`` is absent."""
 
 Equal = Callable[[Any, Any], bool]
 
-BEDROCK_ARN = re.compile(r"arn:(?P<partition>[^:]+):bedrock:(?P<region>[^:]*):(?P<account>[^:]*):(?P<kind>[^/]+)/(?P<id>.+)")
+BEDROCK_ARN = LinearPattern(r"arn:(?P<partition>[^:]+):bedrock:(?P<region>[^:]*):(?P<account>[^:]*):(?P<kind>[^/]+)/(?P<id>.+)")
 """Any Bedrock ARN: ``arn:aws:bedrock:us-east-1:123456789012:custom-model-deployment/abc123def456``."""
 
 
@@ -86,7 +85,11 @@ class BedrockProvider(ResourceProvider):
     """The inputs other than the name whose change replaces the resource."""
 
     def configure(self, req: ConfigureRequest) -> None:
-        self._stack_config = ProviderConfig.from_stack_config(req.config.get)
+        """Read the stack config. Never raises: ``check_region`` reports its problems on every check."""
+        try:
+            self._stack_config = ProviderConfig.from_stack_config(req.config.get)
+        except Exception as error:  # a bug here must not turn every Check into a traceback
+            self._stack_config = ProviderConfig(problems=(("aws", f"aws stack config could not be read: {error!r}"),))
 
     @property
     def stack_config(self) -> ProviderConfig:
@@ -97,20 +100,29 @@ class BedrockProvider(ResourceProvider):
 
     def client(self, region: str) -> Any:
         config = self.stack_config
+        config.require_valid()
         attempts = config.max_retries + 1 if config.max_retries is not None else None
         return bedrock_client(region, config.profile, config.endpoint, attempts)
 
     # check
 
     def check_region(self, checker: InputChecker) -> None:
-        """Resolve ``region``: the input, else stack config ``aws:region``, else the environment."""
+        """Report the stack config's problems (every check calls this first, so every resource shows
+        them), then resolve ``region``: the input, else stack config ``aws:region``, else the environment."""
+        config = self.stack_config
+        for key, reason in config.problems:
+            checker.fail(key, reason)
         if checker.present("region"):
-            checker.string("region", _REGION_RULE)
+            checker.string("region", REGION_RULE)
             return
-        region = self.stack_config.region
+        if config.problem_keys & {"aws:region", "aws:profile"}:
+            return  # reported above; a region from elsewhere would only add a misleading failure
+        region = config.region
         if not region:
+            from botocore.exceptions import ProfileNotFound
+
             try:
-                region = default_region(self.stack_config.profile)
+                region = default_region(config.profile)
             except ProfileNotFound as error:
                 checker.fail("region", f"could not be read from AWS profile: {error}")
                 return
@@ -343,5 +355,3 @@ def same(old: Any, new: Any) -> bool:
 def same_or_absent(old: Any, new: Any) -> bool:
     return (old or None) == (new or None)
 
-
-_REGION_RULE = StringRule(1, 32, r"[a-z]{2}(-[a-z]+)+-\d", "an AWS region such as us-east-1")

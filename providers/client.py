@@ -12,10 +12,10 @@ import os
 import threading
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
 from pulumi_bedrock_inference import __version__
+
+# boto3 and botocore are imported on first use: a Pulumi program imports the providers but never
+# calls AWS (only the provider process does), and importing them costs tens of milliseconds.
 
 DEFAULT_MAX_ATTEMPTS = 10
 
@@ -39,6 +39,9 @@ def bedrock_client(region: str, profile: str | None = None, endpoint: str | None
     with _lock:
         client = _clients.get(key)
         if client is None:
+            import boto3
+            from botocore.config import Config
+
             session = boto3.session.Session(profile_name=profile, region_name=region)
             client = session.client(
                 "bedrock",
@@ -57,6 +60,8 @@ def bedrock_client(region: str, profile: str | None = None, endpoint: str | None
 
 def default_region(profile: str | None = None) -> str | None:
     """The region boto3 would use from the environment or the profile's config file (no AWS call)."""
+    import boto3
+
     return boto3.session.Session(profile_name=profile).region_name if profile else boto3.session.Session().region_name
 
 

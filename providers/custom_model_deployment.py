@@ -19,7 +19,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Re
 from . import tags as tagging
 from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props, same, same_or_absent
 from .errors import BedrockError, ConflictError, InvalidRequestError, NotFoundError, NotStabilizedError, aws_call
-from .validation import InputChecker, StringRule, api_rule, timeout_seconds
+from .validation import InputChecker, api_rule, timeout_seconds
 from .waiter import Waiter, wait
 
 KIND = "Bedrock custom model deployment"
@@ -32,9 +32,8 @@ NAME_RULE = api_rule("CreateCustomModelDeployment", "modelDeploymentName").meani
 )
 MODEL_ARN_RULE = api_rule("CreateCustomModelDeployment", "modelArn")
 MODEL_ARN_MEANING = "a custom model ARN such as arn:aws:bedrock:us-east-1:123456789012:custom-model/imported/abcdef123456"
-_DESCRIPTION_API_RULE = api_rule("CreateCustomModelDeployment", "description")
 # The API's pattern ".*" is unanchored in Smithy: any text, line breaks included. Only the length counts.
-DESCRIPTION_RULE = StringRule(_DESCRIPTION_API_RULE.min_length, _DESCRIPTION_API_RULE.max_length, None)
+DESCRIPTION_RULE = api_rule("CreateCustomModelDeployment", "description").without_pattern()
 
 TIMEOUT_OPERATIONS = ("create", "update", "delete")
 DEFAULT_TIMEOUTS = {"create": 60 * 60.0, "update": 60 * 60.0, "delete": 30 * 60.0}
@@ -353,7 +352,8 @@ class CustomModelDeploymentArgs:
     region: Optional[pulumi.Input[str]] = None
     """Region to create the deployment in. Default: stack config ``aws:region``, else ``AWS_REGION``. Replaces on change."""
     timeouts: Optional[pulumi.Input[CustomModelDeploymentTimeoutsArgs]] = None
-    """How long to wait, as pulumi-aws: ``{"create": "60m", "update": "60m", "delete": "30m"}`` (the defaults).
+    """How long to wait, as pulumi-aws: ``{"create": "60m", "update": "60m", "delete": "30m"}`` (the defaults);
+    Go-style durations such as ``"1h30m"``, each positive and at most ``24h``.
     A timed-out create or update keeps going in AWS; the next ``pulumi up`` resumes waiting for it."""
     adopt_existing: Optional[pulumi.Input[bool]] = None
     """When a deployment with this name already exists, manage it instead of failing (it must have the

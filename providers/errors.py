@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
+if TYPE_CHECKING:  # botocore is imported on the first error, not when a Pulumi program imports this
+    from botocore.exceptions import ClientError
 
 
 class BedrockError(Exception):
@@ -66,7 +68,7 @@ _BY_CODE: dict[str, type[BedrockError]] = {
 }
 
 
-def from_client_error(error: ClientError, action: str, resource: str) -> BedrockError:
+def from_client_error(error: "ClientError", action: str, resource: str) -> BedrockError:
     """Translate a botocore ClientError into this module's exception for its AWS code."""
     details = error.response.get("Error", {})
     code = details.get("Code", "") or str(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", ""))
@@ -79,5 +81,9 @@ def aws_call(action: str, resource: str) -> Iterator[None]:
     """Run AWS calls, re-raising any ClientError as a BedrockError naming ``action`` and ``resource``."""
     try:
         yield
-    except ClientError as error:
-        raise from_client_error(error, action, resource) from error
+    except Exception as error:
+        from botocore.exceptions import ClientError
+
+        if isinstance(error, ClientError):
+            raise from_client_error(error, action, resource) from error
+        raise

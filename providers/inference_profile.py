@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, TypedDict
 
-import boto3
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
@@ -143,6 +142,8 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
                     "creating", self.label(name), error.code,
                     f"model_source.copy_from {copy_from!r} is not a system-defined inference profile in {region}: {error.aws_message}",
                 ) from error
+        import boto3  # not at module level: a Pulumi program imports this module, only the provider process calls AWS
+
         partition = boto3.session.Session().get_partition_for_region(region)
         return f"arn:{partition}:bedrock:{region}::foundation-model/{copy_from}"
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
 import pulumi
-from botocore.exceptions import BotoCoreError
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from . import waiter as waiting
@@ -34,6 +33,10 @@ OUTPUTS = (
     "last_modified_time", "failure_message", "tags_all",
 )
 COMMITMENT_DURATIONS = ("OneMonth", "SixMonths")
+MAX_MODEL_UNITS = 1000
+"""The most ``model_units`` accepted. The API takes any 32-bit integer (up to 2,147,483,647), but a
+model unit is billed by the hour (tens of dollars each) and accounts start with quotas of a few
+units: a number above this is a typo (an extra zero), and buying it would cost a fortune per hour."""
 TIMEOUT_OPERATIONS = ("create", "update", "delete")
 DEFAULT_TIMEOUTS = {"create": 60 * 60.0, "update": 60 * 60.0, "delete": 30 * 60.0}
 
@@ -92,7 +95,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         checker.reject_unknown_fields(INPUTS)
         self.check_region(checker)
         self._check_model(checker)
-        checker.integer("model_units", minimum=1, required=True)
+        checker.integer("model_units", minimum=1, maximum=MAX_MODEL_UNITS, required=True)
         checker.enum("commitment_duration", COMMITMENT_DURATIONS)
         self.check_tags(checker)
         checker.timeouts("timeouts", TIMEOUT_OPERATIONS)
@@ -116,30 +119,20 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         result = self.diff_fields(olds, news, update={"model_arn": same_model, "timeouts": same_or_absent})
         if result.replaces:
-            committed_until = self._committed_until(id_, olds)
-            if committed_until:
-                # Deleting first makes the old throughput's commitment refuse the replacement before
-                # a new one is bought; create-before-delete would leave both billed.
+            committed = bool(olds.get("commitment_duration") or olds.get("commitment_expiration_time"))
+            if committed:
+                # Any committed throughput is replaced delete-first, decided without an AWS call (so a
+                # preview stays offline and a skewed local clock cannot decide it): while the commitment
+                # runs, AWS refuses the delete before a second throughput is bought; once it has run
+                # out, deleting first costs a gap in service, never a second bill.
                 result.delete_before_replace = True
-            print(self._replacement_warning(olds, news, result.replaces, committed_until), file=sys.stderr, flush=True)
+            committed_until = unexpired_commitment(olds.get("commitment_expiration_time"), now()) if committed else None
+            print(self._replacement_warning(olds, news, result.replaces, committed, committed_until), file=sys.stderr, flush=True)
         return result
 
-    def _committed_until(self, id_: str, olds: Mapping[str, Any]) -> str | None:
-        """The commitment's end if it has not passed on AWS's clock (read once, only for a committed
-        throughput about to be replaced); on this machine's clock if AWS cannot be asked."""
-        if not olds.get("commitment_expiration_time") or not olds.get("region"):
-            return None
-        label = self.label(olds.get("provisioned_model_name") or id_)
-        try:
-            throughput = ignore_not_found(lambda: find_throughput(self.client(olds["region"]), id_, label))
-        except (BedrockError, BotoCoreError) as error:
-            print(f"{label}: could not read the commitment from AWS ({error}); deciding on this machine's clock", file=sys.stderr, flush=True)
-            return unexpired_commitment(olds.get("commitment_expiration_time"), now())
-        if throughput is None:
-            return None
-        return unexpired_commitment(throughput.get("commitmentExpirationTime"), aws_now(throughput))
-
-    def _replacement_warning(self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str], committed_until: str | None) -> str:
+    def _replacement_warning(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str], committed: bool, committed_until: str | None
+    ) -> str:
         changes = " and ".join(f"{f} ({_shown(olds.get(f))} → {_shown(news.get(f))})" for f in replaces)
         commitment = news.get("commitment_duration")
         bought = f"{_shown(commitment)} commitment" if commitment else "no commitment"
@@ -150,9 +143,12 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         )
         if committed_until:
             line += (
-                f". The old one's {olds.get('commitment_duration')} commitment runs until {committed_until}: "
-                "AWS refuses to delete it before then, so the replacement stops at that delete and nothing new is bought"
+                f". The old one's {olds.get('commitment_duration')} commitment runs until {committed_until} "
+                "(by this machine's clock): AWS refuses to delete it before then, so the replacement stops at that "
+                "delete and nothing new is bought"
             )
+        elif committed:
+            line += ". The old one had a commitment, so it is deleted first, then the new one is bought"
         return line
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -540,7 +536,9 @@ class ProvisionedModelThroughputArgs:
     custom model name, or the ARN of either (1–2048 characters). A custom model changes in place to
     another custom model of the same base model or to that base model; any other change replaces."""
     model_units: pulumi.Input[int]
-    """Required. Model units to buy, a whole number ≥ 1. Replaces on change (a new throughput is bought)."""
+    """Required. Model units to buy, a whole number from 1 to 1,000. The API accepts any 32-bit
+    integer, but each unit is billed by the hour and accounts start with quotas of a few units: a
+    larger number is taken for a typo. Replaces on change (a new throughput is bought)."""
     provisioned_model_name: Optional[pulumi.Input[str]] = None
     """1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``.
     Default: the Pulumi resource name plus an 8-character suffix, new on every replacement and kept
@@ -555,7 +553,8 @@ class ProvisionedModelThroughputArgs:
     """Region to buy the throughput in. Default: stack config ``aws:region``, else ``AWS_REGION``. Replaces on change."""
     timeouts: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]] = None
     """How long to wait, e.g. ``{"create": "90m"}``: keys ``create`` (default 60m, until InService),
-    ``update`` (default 60m) and ``delete`` (default 30m); Go-style durations such as ``"1h30m"``."""
+    ``update`` (default 60m) and ``delete`` (default 30m); Go-style durations such as ``"1h30m"``,
+    each positive and at most ``24h``."""
     adopt_existing: Optional[pulumi.Input[bool]] = None
     """When a throughput with this name already exists, manage it instead of failing (it must have the
     same model units and commitment, and a model it can switch to in place, which it then serves; its

@@ -16,12 +16,8 @@ MAX_TAGS = 50
 RESERVED_PREFIX = "aws:"
 
 
-def _key_rule() -> StringRule:
-    return api_rule("TagResource", "tags.[].key")
-
-
-def _value_rule() -> StringRule:
-    return api_rule("TagResource", "tags.[].value")
+KEY_RULE: StringRule = api_rule("TagResource", "tags.[].key")
+VALUE_RULE: StringRule = api_rule("TagResource", "tags.[].value")
 
 
 def tag_problems(tags: Any, field: str = "tags", default_tags: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
@@ -38,7 +34,7 @@ def tag_problems(tags: Any, field: str = "tags", default_tags: Mapping[str, str]
         if not isinstance(key, str):
             problems.append((field, f"{field} keys must be strings"))
             continue
-        key_problem = _key_rule().problem(key)
+        key_problem = KEY_RULE.problem(key)
         if key_problem:
             problems.append((where, f"{field} key {key!r} {key_problem}"))
         if key.lower().startswith(RESERVED_PREFIX):
@@ -46,7 +42,7 @@ def tag_problems(tags: Any, field: str = "tags", default_tags: Mapping[str, str]
         if not isinstance(value, str):
             problems.append((where, f"{field} value for {key!r} must be a string, got {type(value).__name__}"))
             continue
-        value_problem = _value_rule().problem(value)
+        value_problem = VALUE_RULE.problem(value)
         if value_problem:
             problems.append((where, f"{field} value for {key!r} {value_problem}"))
     merged = merge_default_tags(default_tags, tags)

@@ -1,7 +1,22 @@
 """Input validation for ``check``: every rule names the field, and no AWS call is made.
 
 Limits and patterns are read from botocore's Bedrock service model, the same source the service's
-own request validation is generated from, so they cannot drift from what AWS accepts.
+own request validation is generated from, so they cannot drift from what AWS accepts. The model is
+loaded on the first validation that needs it, not at import: a Pulumi program imports the
+providers but never validates (only the provider process does).
+
+Every pattern, from botocore or written here, is matched by RE2 (google-re2), whose automata run in
+time linear in the input whatever the pattern: a near-miss such as a model ID with a trailing
+space cannot make ``check`` backtrack for minutes. A pattern RE2 cannot compile is an error at its
+first use, never a silent fallback to Python's backtracking ``re``.
+
+A pattern must match the whole value, as AWS's request validation applies it (the service answers
+``Member must satisfy regular expression pattern`` for a name with one bad character), although
+Smithy declares patterns unanchored. RE2 reads these patterns as Java (AWS's validators) does, with
+two edge cases apart: Java's ``\\s`` also matches a vertical tab, and Java's ``.`` also refuses
+``\\r``, U+0085, U+2028 and U+2029. The one ``.*`` pattern a provider meets (a deployment
+description) is checked for length only, as any text matches it unanchored.
+
 During preview, inputs computed from other resources arrive as ``pulumi.output.Unknown``: they
 pass validation untouched. Numbers arrive as floats (the engine's Struct has only doubles):
 integral floats become ints, anything else is a failure.
@@ -11,14 +26,14 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-import botocore.session
 from pulumi.dynamic import CheckFailure
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
+
+from pulumi_bedrock_inference.patterns import LinearPattern, fullmatches  # noqa: F401 (LinearPattern: for the providers)
 
 
 def is_unknown(value: Any) -> bool:
@@ -36,9 +51,15 @@ def contains_unknown(value: Any) -> bool:
     return False
 
 
+# string rules
+
+
 @dataclass(frozen=True)
 class StringRule:
-    """Length and pattern limits of one string member of a Bedrock API shape."""
+    """Length and pattern limits of one string value.
+
+    ``pattern`` must match the whole value, in linear time (see the module's docstring).
+    """
 
     min_length: int
     max_length: int | None
@@ -54,20 +75,54 @@ class StringRule:
             return "must not be empty" if self.min_length == 1 else f"must be at least {self.min_length} characters"
         if self.max_length is not None and len(value) > self.max_length:
             return f"must be at most {self.max_length} characters (got {len(value)})"
-        if self.pattern is not None and not re.fullmatch(self.pattern, value):
+        if self.pattern is not None and not fullmatches(self.pattern, value):
             words = f" ({self.meaning})" if self.meaning else ""
             return f"must match the pattern {self.pattern}{words}, got {value!r}"
         return None
 
 
+class ApiStringRule(StringRule):
+    """The :class:`StringRule` of a member of a Bedrock operation's input, read from botocore's
+    model on first use (loading the model costs tens of milliseconds: not at import)."""
+
+    def __init__(self, operation: str, member_path: str, meaning: str | None = None, with_pattern: bool = True) -> None:
+        object.__setattr__(self, "operation", operation)
+        object.__setattr__(self, "member_path", member_path)
+        object.__setattr__(self, "meaning", meaning)
+        object.__setattr__(self, "with_pattern", with_pattern)
+
+    @property  # type: ignore[override]
+    def min_length(self) -> int:
+        return _member_limits(self.operation, self.member_path)[0]
+
+    @property  # type: ignore[override]
+    def max_length(self) -> int | None:
+        return _member_limits(self.operation, self.member_path)[1]
+
+    @property  # type: ignore[override]
+    def pattern(self) -> str | None:
+        return _member_limits(self.operation, self.member_path)[2] if self.with_pattern else None
+
+    def meaning_is(self, meaning: str) -> "ApiStringRule":
+        return ApiStringRule(self.operation, self.member_path, meaning, self.with_pattern)
+
+    def without_pattern(self) -> "ApiStringRule":
+        """The same length limits, no pattern (for a pattern such as ``.*`` whose anchoring is moot)."""
+        return ApiStringRule(self.operation, self.member_path, self.meaning, with_pattern=False)
+
+    def __repr__(self) -> str:
+        return f"ApiStringRule({self.operation!r}, {self.member_path!r})"
+
+
 @functools.lru_cache(maxsize=None)
 def _bedrock_model() -> Any:
+    import botocore.session
+
     return botocore.session.get_session().get_service_model("bedrock")
 
 
 @functools.lru_cache(maxsize=None)
-def api_rule(operation: str, member_path: str) -> StringRule:
-    """The StringRule of ``member_path`` (dotted, ``[]`` for list members) in an operation's input."""
+def _member_limits(operation: str, member_path: str) -> tuple[int, int | None, str | None]:
     shape = _bedrock_model().operation_model(operation).input_shape
     for part in member_path.split("."):
         if part == "[]":
@@ -75,14 +130,36 @@ def api_rule(operation: str, member_path: str) -> StringRule:
         else:
             shape = shape.members[part]
     meta = shape.metadata
-    return StringRule(int(meta.get("min", 0)), meta.get("max"), meta.get("pattern"))
+    return int(meta.get("min", 0)), meta.get("max"), meta.get("pattern")
 
 
-_DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?")
+def api_rule(operation: str, member_path: str) -> ApiStringRule:
+    """The rule of ``member_path`` (dotted, ``[]`` for list members) in an operation's input,
+    resolved from botocore's Bedrock model on first use."""
+    return ApiStringRule(operation, member_path)
+
+
+REGION_RULE = StringRule(1, 32, r"[a-z]{2}(-[a-z]+)+-\d+", "an AWS region such as us-east-1")
+"""An AWS region name, for a resource's ``region`` and stack config ``aws:region``."""
+
+
+# durations
+
+MAX_TIMEOUT = "24h"
+MAX_TIMEOUT_SECONDS = 24 * 3600.0
+"""The longest wait a ``timeouts`` entry may ask for. Bedrock's slowest operations (a custom model
+deployment, a provisioned throughput) finish in minutes to hours; a longer wait holds a provider
+worker and a ``pulumi up`` for a day, so it is a typo (an extra digit), not a plan."""
+
+_DURATION = LinearPattern(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?")
 
 
 def parse_duration(text: str) -> float | None:
-    """Seconds in a Go-style duration such as ``"90m"``, ``"1h30m"``, ``"45s"`` (as pulumi-aws timeouts)."""
+    """Seconds in a Go-style duration such as ``"90m"``, ``"1h30m"``, ``"45s"`` (as pulumi-aws timeouts).
+
+    None when ``text`` is not such a duration. Hundreds of digits (``"9…9h"``) give ``inf``: callers
+    bound the result (``timeouts`` at :data:`MAX_TIMEOUT`).
+    """
     match = _DURATION.fullmatch(text.strip())
     if not text.strip() or match is None or not any(match.groups()):
         return None
@@ -175,6 +252,8 @@ class InputChecker:
                 seconds = parse_duration(text) if isinstance(text, str) else None
                 if seconds is None or seconds <= 0:
                     self.fail(f"{field}.{key}", f'must be a positive duration such as "30m", "1h30m" or "45s" (got {text!r})')
+                elif seconds > MAX_TIMEOUT_SECONDS:
+                    self.fail(f"{field}.{key}", f"must be at most {MAX_TIMEOUT} (got {text!r})")
 
     def reject_unknown_fields(self, allowed: Iterable[str]) -> None:
         allowed = set(allowed) | {"__provider"}

@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from datetime import datetime
 from typing import Any
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
+from pulumi_bedrock_inference.patterns import LinearPattern, compile_linear
+
 
 @functools.lru_cache(maxsize=None)
-def _compiled(pattern: str) -> re.Pattern[str] | None:
+def _compiled(pattern: str) -> Any:
+    """``pattern`` compiled by RE2, as the providers match it (linear time, read as Java reads it,
+    ``\\p{L}`` included). A pattern RE2 cannot compile would not be checked; every pattern of
+    botocore's Bedrock models compiles (tests/unit/test_linear_validation.py)."""
     try:
-        return re.compile(pattern)
-    except re.error:  # Java-only syntax such as \p{L}; such members are not pattern-checked
+        return compile_linear(pattern)
+    except ValueError:
         return None
 
 
@@ -117,7 +121,7 @@ class ShapeValidator:
         pattern = shape.metadata.get("pattern")
         if pattern is not None:
             compiled = _compiled(pattern)
-            if compiled is not None and compiled.fullmatch(value) is None:
+            if compiled is not None and not _fullmatches(compiled, value):
                 self._fail(value, path, f"Member must satisfy regular expression pattern: {pattern}")
 
     def _check_integer(self, shape: Shape, value: Any, path: str) -> None:
@@ -174,7 +178,14 @@ class ShapeValidator:
         return f"{path}.{name}" if path else name
 
 
-_ISO8601 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})")
+def _fullmatches(compiled: Any, value: str) -> bool:
+    try:
+        return compiled.fullmatch(value) is not None
+    except UnicodeEncodeError:  # a lone surrogate matches no pattern
+        return False
+
+
+_ISO8601 = LinearPattern(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})")
 
 
 def _is_iso8601(value: str) -> bool:

@@ -206,6 +206,9 @@ def test_commitment_expiry_is_decided_on_the_emulators_clock_not_a_skewed_local_
     # Now AWS's clock passes the expiry while this machine's clock is a year behind.
     bedrock_emulator.advance(32 * 24 * 3600)
     monkeypatch.setattr(module, "now", lambda: dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=365))
-    assert p.diff(created.id, created.outs, more_units).delete_before_replace is False
+    bedrock_emulator.reset_log()
+    # A committed throughput is still replaced delete-first: the diff never asks AWS (previews stay offline).
+    assert p.diff(created.id, created.outs, more_units).delete_before_replace is True
+    assert bedrock_emulator.counts() == {}
     p.delete(created.id, created.outs)
     assert p.read(created.id, created.outs).id == ""

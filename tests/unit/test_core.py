@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
@@ -16,7 +17,9 @@ from pulumi_bedrock_inference.providers.waiter import Waiter, wait
 from .conftest import FakeClock
 
 
-def test_stack_config_reads_the_aws_keys_pulumi_aws_users_set() -> None:
+def test_stack_config_reads_the_aws_keys_pulumi_aws_users_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "config").write_text("[profile ml]\nregion = eu-west-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
     config = ProviderConfig.from_stack_config(
         {
             "aws:region": "eu-west-1",
@@ -29,9 +32,11 @@ def test_stack_config_reads_the_aws_keys_pulumi_aws_users_set() -> None:
     assert config == ProviderConfig("eu-west-1", "ml", {"team": "ml", "env": "prod"}, 4, "http://127.0.0.1:5000")
 
 
-def test_stack_config_rejects_malformed_default_tags() -> None:
-    with pytest.raises(ValueError, match="aws:defaultTags"):
-        ProviderConfig.from_stack_config({"aws:defaultTags": "{not json"}.get)
+def test_stack_config_records_malformed_default_tags_instead_of_raising() -> None:
+    config = ProviderConfig.from_stack_config({"aws:defaultTags": "{not json"}.get)
+    assert config.default_tags == {}
+    assert [key for key, _ in config.problems] == ["aws:defaultTags"]
+    assert "must be JSON" in config.problems[0][1]
 
 
 def test_clients_are_cached_per_region_profile_and_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:

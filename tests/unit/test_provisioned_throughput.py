@@ -226,43 +226,35 @@ def with_date(response: dict[str, Any], aws_time: dt.datetime) -> dict[str, Any]
 EXPIRES = dt.datetime(2026, 12, 25, 12, 0, tzinfo=dt.timezone.utc)
 
 
-def test_diff_autonamed_replacement_creates_first_unless_a_commitment_blocks_the_delete(
+def test_diff_autonamed_replacement_creates_first_unless_the_old_one_has_a_commitment(
     stubbed: Stubber, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # This machine's clock is a year late, then a year early: AWS's Date header decides either way.
     news = inputs(provisioned_model_name="pt-2b3c4d5e", model_units=2, _autoname="p/s/pt")
     plain = provider().diff(ARN, outputs(provisioned_model_name="pt-1a2b3c4d"), news)
     assert plain.replaces == ["model_units"] and plain.delete_before_replace is False
     committed_outputs = outputs(provisioned_model_name="pt-1a2b3c4d", commitment_duration="OneMonth", commitment_expiration_time=EXPIRES.isoformat())
     committed_news = {**news, "commitment_duration": "OneMonth"}
 
-    monkeypatch.setattr(module, "now", lambda: EXPIRES + dt.timedelta(days=365))
-    get(stubbed, with_date(throughput(commitmentDuration="OneMonth", commitmentExpirationTime=EXPIRES), EXPIRES - dt.timedelta(days=1)))
+    monkeypatch.setattr(module, "now", lambda: EXPIRES - dt.timedelta(days=1))
     committed = provider().diff(ARN, committed_outputs, committed_news)
     assert committed.replaces == ["model_units"] and committed.delete_before_replace is True
     err = capsys.readouterr().err.splitlines()
     assert "commitment runs until" not in err[0]
     assert f"The old one's OneMonth commitment runs until {EXPIRES.isoformat()}" in err[1]
 
-    monkeypatch.setattr(module, "now", lambda: EXPIRES - dt.timedelta(days=365))
-    get(stubbed, with_date(throughput(commitmentDuration="OneMonth", commitmentExpirationTime=EXPIRES), EXPIRES + dt.timedelta(seconds=1)))
-    expired = provider().diff(ARN, committed_outputs, committed_news)
-    assert expired.delete_before_replace is False
 
-
-def test_diff_decides_on_this_machines_clock_only_when_aws_cannot_be_asked(
+def test_diff_orders_any_committed_replacement_delete_first_without_asking_aws(
     stubbed: Stubber, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A preview makes no AWS call, and a local clock a year late or early cannot make the
+    # replacement buy a second throughput while the old one is still committed.
     news = {**inputs(model_units=2, _autoname="p/s/pt"), "commitment_duration": "OneMonth"}
     olds = outputs(commitment_duration="OneMonth", commitment_expiration_time=EXPIRES.isoformat())
-    monkeypatch.setattr(module, "now", lambda: EXPIRES - dt.timedelta(days=1))
-    stubbed.add_client_error("get_provisioned_model_throughput", "AccessDeniedException", "no", 403)
-    assert provider().diff(ARN, olds, news).delete_before_replace is True
-    assert "deciding on this machine's clock" in capsys.readouterr().err
-    # No Date header in the response: the local clock too.
-    monkeypatch.setattr(module, "now", lambda: EXPIRES + dt.timedelta(days=1))
-    get(stubbed, throughput(commitmentDuration="OneMonth", commitmentExpirationTime=EXPIRES))
-    assert provider().diff(ARN, olds, news).delete_before_replace is False
+    for skew in (dt.timedelta(days=365), -dt.timedelta(days=365)):
+        monkeypatch.setattr(module, "now", lambda skew=skew: EXPIRES + skew)
+        assert provider().diff(ARN, olds, news).delete_before_replace is True
+    stubbed.assert_no_pending_responses()
+    assert "deleted first" in capsys.readouterr().err
 
 
 # create
