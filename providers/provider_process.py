@@ -28,7 +28,8 @@ Why this is safe:
 
 It relies on internals of CPython's ``concurrent.futures.thread`` (a worker thread's
 ``_target``/``_args``, the executor's ``_max_workers``, ``_work_queue``, ``_shutdown_lock``,
-``_adjust_thread_count``) and on the SDK serving from such an executor. ``tests/unit/
+``_adjust_thread_count``), on ``threading._register_atexit`` (below) and on the SDK serving
+from such an executor. ``tests/unit/
 test_provider_process.py`` fails loudly when a new pinned Python or SDK changes them. When
 anything does not match at run time, the process is left as the SDK made it and one line says
 so: still correct, only waits share four workers again.
@@ -36,8 +37,8 @@ so: still correct, only waits share four workers again.
 Stopping. The engine's first Ctrl-C calls the provider's Cancel, which the dynamic server
 ignores; on exit the engine sends SIGINT to the provider process group, then SIGKILL after a
 grace period. On SIGINT the SDK's main thread stops the gRPC server and returns, and the
-interpreter then joins every worker, which would wait for each wait to end. A daemon thread
-joined on the main thread sets :data:`stop_requested` the moment the main thread finishes, so
+interpreter then joins every worker, which would wait for each wait to end. A shutdown hook
+that runs before those joins (``threading._register_atexit``) sets :data:`stop_requested`, so
 waits (``waiter.py``) end at once with an error saying that the resource keeps existing and
 the next ``pulumi up`` resumes. SIGTERM and SIGKILL end the process at once (no Python handler
 can be installed from a worker thread); creates are idempotent, so the next ``up`` resumes
@@ -140,12 +141,15 @@ def raise_worker_limit(executor: ThreadPoolExecutor, workers: int) -> None:
             executor._adjust_thread_count()  # type: ignore[attr-defined]
 
 
-def _watch_for_shutdown() -> None:
-    def watch() -> None:
-        threading.main_thread().join()
-        stop_requested.set()
-
-    threading.Thread(target=watch, name="bedrock-inference-shutdown-watch", daemon=True).start()
+def _watch_for_shutdown() -> bool:
+    """Set :data:`stop_requested` when the interpreter starts shutting down, before it joins the
+    gRPC workers (``threading._register_atexit``, the hook ``concurrent.futures`` itself uses)."""
+    register = getattr(threading, "_register_atexit", None)
+    if register is None:
+        _say("cannot watch for shutdown; on Ctrl-C, waits hold the provider process until the engine kills it")
+        return False
+    register(stop_requested.set)
+    return True
 
 
 def _say(line: str) -> None:

@@ -117,8 +117,8 @@ def _stop_if_requested(label: str, waiter: Waiter, elapsed: float, timeout_hint:
         "waiting for",
         f"{label} to become {_either(waiter.target)}",
         "Interrupted",
-        f"stopped after {format_elapsed(elapsed)} because the provider process was told to stop (Ctrl-C, or the "
-        f"deployment ending). The {waiter.kind} keeps existing in AWS. {timeout_hint}",
+        f"stopped after {format_elapsed(elapsed)}: the provider process was told to stop (Ctrl-C, or the "
+        f"deployment ending) and AWS goes on without it. {timeout_hint}",
     )
     log(str(error))
     raise error
