@@ -28,21 +28,25 @@ Why this is safe:
 
 It relies on internals of CPython's ``concurrent.futures.thread`` (a worker thread's
 ``_target``/``_args``, the executor's ``_max_workers``, ``_work_queue``, ``_shutdown_lock``,
-``_adjust_thread_count``), on ``threading._register_atexit`` (below) and on the SDK serving
-from such an executor. ``tests/unit/
-test_provider_process.py`` fails loudly when a new pinned Python or SDK changes them. When
-anything does not match at run time, the process is left as the SDK made it and one line says
-so: still correct, only waits share four workers again.
+``_adjust_thread_count``), on ``threading._register_atexit``, on grpc's ``_ServerState``
+(``thread_pool``, ``generic_handlers``) and on the SDK serving from such an executor.
+``tests/unit/test_provider_process.py`` and ``tests/engine_protocol/
+test_provider_process_concurrency.py`` fail loudly when a new pinned Python, grpcio or SDK
+changes them. When anything does not match at run time, the process is left as the SDK made it
+and one line on stderr says so: still correct, only slower (waits share four workers again) or
+stopped by the engine's SIGKILL instead of ending cleanly.
 
 Stopping. The engine's first Ctrl-C calls the provider's Cancel, which the dynamic server
-ignores; on exit the engine sends SIGINT to the provider process group, then SIGKILL after a
-grace period. On SIGINT the SDK's main thread stops the gRPC server and returns, and the
-interpreter then joins every worker, which would wait for each wait to end. A shutdown hook
-that runs before those joins (``threading._register_atexit``) sets :data:`stop_requested`, so
-waits (``waiter.py``) end at once with an error saying that the resource keeps existing and
-the next ``pulumi up`` resumes. SIGTERM and SIGKILL end the process at once (no Python handler
-can be installed from a worker thread); creates are idempotent, so the next ``up`` resumes
-those too.
+answers and ignores: :func:`answer_cancel` finds the gRPC server running on that executor
+(``grpc._server._ServerState``, through ``gc``, once) and wraps its Cancel handler so that it
+also sets :data:`stop_requested`. Waits in progress (``waiter.py``) then fail at once with an
+error saying that the resource keeps existing in AWS and how the next ``pulumi up`` resumes; the
+engine records a failed create, which that next ``up`` repeats with the same name and client
+token. On exit the engine sends SIGINT to the provider process group, then SIGKILL 5 s later.
+On SIGINT the SDK's main thread stops the gRPC server and returns, and the interpreter joins
+every worker before exiting, which would wait for each wait to end: a shutdown hook that runs
+before those joins (``threading._register_atexit``) sets :data:`stop_requested` too. SIGKILL
+ends the process at once; creates are idempotent, so the next ``up`` resumes those as well.
 """
 
 from __future__ import annotations
@@ -92,6 +96,8 @@ def serve_concurrently() -> None:
             raise_worker_limit(executor, workers)
         except (AttributeError, TypeError) as error:
             _say(f"cannot raise the gRPC worker limit ({error!r}); long waits share the SDK's 4 workers")
+        if not answer_cancel(executor):
+            _say("cannot hook Cancel; on Ctrl-C, waits end when the engine stops this process")
 
 
 def in_provider_process() -> bool:
@@ -139,6 +145,43 @@ def raise_worker_limit(executor: ThreadPoolExecutor, workers: int) -> None:
         executor._max_workers = workers  # type: ignore[attr-defined]
         for _ in range(executor._work_queue.qsize()):  # type: ignore[attr-defined]
             executor._adjust_thread_count()  # type: ignore[attr-defined]
+
+
+CANCEL_METHOD = "/pulumirpc.ResourceProvider/Cancel"
+
+
+def answer_cancel(executor: ThreadPoolExecutor) -> bool:
+    """Make the server that runs on ``executor`` set :data:`stop_requested` on Cancel, then answer
+    as the SDK does. Returns False when the gRPC server or its Cancel handler cannot be found."""
+    import gc
+
+    try:
+        from grpc import _server
+    except ImportError:
+        return False
+    server_state = getattr(_server, "_ServerState", None)
+    if server_state is None:
+        return False
+    for state in gc.get_objects():
+        if isinstance(state, server_state) and getattr(state, "thread_pool", None) is executor:
+            break
+    else:
+        return False
+    for handler in getattr(state, "generic_handlers", ()):
+        handlers = getattr(handler, "_method_handlers", None)
+        original = handlers.get(CANCEL_METHOD) if isinstance(handlers, dict) else None
+        if original is None or not callable(getattr(original, "unary_unary", None)):
+            continue
+        sdk_cancel = original.unary_unary
+
+        def cancel(request: Any, context: Any) -> Any:
+            stop_requested.set()
+            _say("Cancel: ending the waits in progress; each resource keeps existing and the next `pulumi up` resumes it")
+            return sdk_cancel(request, context)
+
+        handlers[CANCEL_METHOD] = original._replace(unary_unary=cancel)
+        return True
+    return False
 
 
 def _watch_for_shutdown() -> bool:

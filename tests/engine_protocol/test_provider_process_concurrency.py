@@ -10,7 +10,10 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable, Iterator
 
+import grpc
 import pytest
+from google.protobuf import empty_pb2
+from pulumi.runtime.proto import provider_pb2_grpc
 
 from pulumi_bedrock_inference.providers.custom_model_deployment import CustomModelDeploymentProvider
 from pulumi_bedrock_inference.providers.inference_profile import ApplicationInferenceProfileProvider
@@ -119,6 +122,25 @@ def test_stopping_the_process_ends_waits_at_once_and_the_next_up_resumes(bedrock
     assert again.outputs["status"] == "Active"
     assert again.id == next(d["customModelDeploymentArn"] for d in deployments if d["customModelDeploymentName"] == "tuned-0")
     assert len(bedrock_emulator.client("us-east-1").list_custom_model_deployments()["modelDeploymentSummaries"]) == 5
+
+
+def test_cancel_ends_the_waits_in_progress_with_a_resumable_error(engine: DynamicProviderProcess, bedrock_emulator: BedrockEmulator) -> None:
+    """The engine's first Ctrl-C calls Cancel: the creates fail now, saying how to resume."""
+    model = bedrock_emulator.seed_custom_model("tuned", HAIKU)
+    inputs = [deployment_inputs(engine, model, i) for i in range(3)]
+    bedrock_emulator.set_durations(custom_model_deployment_create=3600)
+    pool, futures = start_creates(engine, inputs)
+    eventually(lambda: bedrock_emulator.count("CreateCustomModelDeployment") == 3, "3 creates in flight")
+
+    with grpc.insecure_channel(f"127.0.0.1:{engine.port}") as channel:
+        provider_pb2_grpc.ResourceProviderStub(channel).Cancel(empty_pb2.Empty(), timeout=HANG_GUARD)
+    for future in futures:
+        with pytest.raises(ProviderError) as raised:
+            future.result(timeout=HANG_GUARD)
+        assert "Interrupted: stopped after" in raised.value.details
+        assert "keeps existing in AWS. Run `pulumi up` again to resume waiting for it" in raised.value.details
+    pool.shutdown()
+    assert engine.returncode is None and bedrock_emulator.count("CreateCustomModelDeployment") == 3
 
 
 def test_the_sdk_still_serves_from_a_four_worker_thread_pool() -> None:

@@ -89,3 +89,25 @@ def test_a_wait_ends_with_a_resumable_error_once_the_process_is_told_to_stop() -
     assert raised.value.code == "Interrupted"
     assert "told to stop" in str(raised.value) and str(raised.value).endswith("Run `pulumi up` again to resume.")
     assert lines[-1] == str(raised.value)
+
+
+def test_cancel_of_a_grpc_server_on_the_executor_sets_the_stop_signal() -> None:
+    import grpc
+    from google.protobuf import empty_pb2
+    from pulumi.runtime.proto import provider_pb2_grpc
+
+    executor = ThreadPoolExecutor(max_workers=4)
+    server = grpc.server(executor)
+    provider_pb2_grpc.add_ResourceProviderServicer_to_server(provider_pb2_grpc.ResourceProviderServicer(), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        assert provider_process.answer_cancel(executor) is True
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            with pytest.raises(grpc.RpcError):  # the base servicer answers UNIMPLEMENTED, as before
+                provider_pb2_grpc.ResourceProviderStub(channel).Cancel(empty_pb2.Empty(), timeout=HANG_GUARD)
+        assert provider_process.stop_requested.is_set()
+        assert provider_process.answer_cancel(ThreadPoolExecutor(max_workers=1)) is False
+    finally:
+        server.stop(0)
+        provider_process.stop_requested.clear()
