@@ -47,8 +47,9 @@ CALL_TIME_BUDGET = 900.0
 MAX_THROTTLE_BACKOFF = 4.0
 """Cap in seconds of the jittered exponential backoff between attempts (botocore's default is 20)."""
 
-MAX_POOL_CONNECTIONS = 64
-"""HTTP connections kept per client: the provider process runs many calls at once."""
+MAX_POOL_CONNECTIONS = provider_process.DEFAULT_WORKERS
+"""HTTP connections kept per client: as many as the provider process runs calls at once (opened
+on demand), so concurrent calls never open and discard connections."""
 
 _clients: dict[tuple[str, str | None, str | None, int], Any] = {}
 _lock = threading.Lock()
