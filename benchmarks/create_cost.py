@@ -1,5 +1,5 @@
 """Does a create cost more than its AWS calls? Each ApplicationInferenceProfile operation run by
-the provider in process against the emulator, next to the same AWS calls made with bare boto3
+the provider in process against the emulator (in its own process), next to the same AWS calls made with bare boto3
 (same cached client), interleaved; then provider CPU per create and peak RSS of the real
 `python -m pulumi.dynamic` process after N creates.
 
@@ -20,6 +20,7 @@ from typing import Any, Callable
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import _report  # noqa: E402
+from _emulator_process import emulator_process  # noqa: E402
 
 from pulumi_bedrock_inference.providers.client import bedrock_client  # noqa: E402
 from pulumi_bedrock_inference.providers.inference_profile import ApplicationInferenceProfileProvider  # noqa: E402
@@ -147,7 +148,7 @@ def main() -> None:
     args = parser.parse_args()
     _report.header("Create cost: provider operations against their bare boto3 calls",
                    f"ops={args.ops} x rounds={args.rounds} in process; {args.resources} creates through the provider process")
-    with BedrockEmulator(durations=0) as emulator:
+    with emulator_process() as emulator:
         os.environ.update(emulator.environment(REGION))
         _report.table(["operation (in process)", "provider ms, median (min–max of rounds)", "bare boto3 ms", "provider / bare"],
                       in_process(args.ops, args.rounds, emulator))
