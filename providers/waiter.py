@@ -7,7 +7,8 @@ dynamic provider's stderr in the CLI), and keeps the last response for its error
 
 A wait never holds the provider process open: when the process is told to stop
 (:data:`provider_process.stop_requested`), the wait ends at once with an error saying that the
-resource keeps existing and the next ``pulumi up`` resumes it.
+resource keeps existing and the next ``pulumi up`` resumes it. A status poll that AWS throttles
+is retried for the rest of the wait's timeout (``client.call_deadline``), not a fixed count.
 """
 
 from __future__ import annotations
