@@ -91,12 +91,16 @@ def serve_concurrently() -> None:
         if executor is None:
             _say("cannot find the gRPC worker pool of this provider process; long waits share its 4 workers")
             return
-        workers = configured_workers()
+        # Neither step may fail the provider call that runs it: each falls back to the SDK's behaviour.
         try:
-            raise_worker_limit(executor, workers)
-        except (AttributeError, TypeError) as error:
+            raise_worker_limit(executor, configured_workers())
+        except Exception as error:
             _say(f"cannot raise the gRPC worker limit ({error!r}); long waits share the SDK's 4 workers")
-        if not answer_cancel(executor):
+        try:
+            hooked = answer_cancel(executor)
+        except Exception:
+            hooked = False
+        if not hooked:
             _say("cannot hook Cancel; on Ctrl-C, waits end when the engine stops this process")
 
 
@@ -191,7 +195,10 @@ def _watch_for_shutdown() -> bool:
     if register is None:
         _say("cannot watch for shutdown; on Ctrl-C, waits hold the provider process until the engine kills it")
         return False
-    register(stop_requested.set)
+    try:
+        register(stop_requested.set)
+    except RuntimeError:  # already shutting down
+        stop_requested.set()
     return True
 
 
