@@ -111,3 +111,27 @@ def test_cancel_of_a_grpc_server_on_the_executor_sets_the_stop_signal() -> None:
     finally:
         server.stop(0)
         provider_process.stop_requested.clear()
+
+
+def test_when_internals_change_the_process_keeps_the_sdk_behaviour_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def changed(*args: object) -> None:
+        raise AttributeError("'ThreadPoolExecutor' object has no attribute '_max_workers'")
+
+    monkeypatch.setattr(provider_process, "in_provider_process", lambda: True)
+    monkeypatch.setattr(provider_process, "raise_worker_limit", changed)
+    monkeypatch.setattr(provider_process, "answer_cancel", changed)
+    monkeypatch.setattr(provider_process, "_watch_for_shutdown", lambda: True)
+    provider_process._reset_for_tests()
+    executor = ThreadPoolExecutor(max_workers=4)
+    try:
+        executor.submit(provider_process.serve_concurrently).result(timeout=HANG_GUARD)
+        provider_process.serve_concurrently()  # no-op: once per process
+    finally:
+        executor.shutdown()
+        provider_process._reset_for_tests()
+    assert executor._max_workers == 4
+    err = capsys.readouterr().err
+    assert "cannot raise the gRPC worker limit" in err and "long waits share the SDK's 4 workers" in err
+    assert "cannot hook Cancel" in err and err.count("pulumi-bedrock-inference:") == 2
