@@ -2,11 +2,12 @@
 #   make up    installs everything and runs `pulumi up` of the example stack (Pulumi.yaml),
 #              against the local Bedrock emulator unless AWS credentials are at hand
 #   make test  installs everything and runs the test suite
+#   make bench installs everything and runs every benchmark (benchmarks/*.py), printing their tables
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: up test install
+.PHONY: up test bench install
 
 install: $(VENV)/.installed
 
@@ -21,3 +22,6 @@ up: install
 
 test: install
 	$(BIN)/python -m pytest
+
+bench: install
+	@for script in benchmarks/[!_]*.py; do $(BIN)/python $$script || exit 1; done

@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import os
 import statistics
+import sys
 import time
 import tracemalloc
 from typing import Callable
 
-from pulumi_bedrock_inference.providers import client as aws_client
-from pulumi_bedrock_inference.providers.inference_profile import ApplicationInferenceProfileProvider
-from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import _report  # noqa: E402
+
+from pulumi_bedrock_inference.providers import client as aws_client  # noqa: E402
+from pulumi_bedrock_inference.providers.inference_profile import ApplicationInferenceProfileProvider  # noqa: E402
+from pulumi_bedrock_inference.testing.emulator import BedrockEmulator  # noqa: E402
 
 ROUNDS = 5
 CALLS = 40
@@ -35,6 +40,7 @@ def measure(label: str, call: Callable[[], object]) -> tuple[str, float, float]:
 
 
 def main() -> None:
+    _report.header("Cached boto3 client vs a new client per call", f"{ROUNDS} rounds of {CALLS} provider reads, in process")
     with BedrockEmulator(durations=0) as emulator:
         os.environ.update(emulator.environment("us-east-1"))
         provider = ApplicationInferenceProfileProvider()
@@ -53,6 +59,7 @@ def main() -> None:
     print(f"{'provider read (Get + ListTags)':34} {'median ms/call':>15} {'ratio':>7} {'peak KiB':>9}")
     for label, ms, kib in rows:
         print(f"{label:34} {ms:15.2f} {ms / base:7.2f} {kib:9.0f}")
+    print()
 
 
 if __name__ == "__main__":

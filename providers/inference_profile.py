@@ -7,7 +7,8 @@ place; name, description, model source and region replace the profile.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, TypedDict
 
 import pulumi
@@ -131,21 +132,30 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
         return CreateResult(arn, self._outputs(profile, region, copy_from, tags_all, props.get("tags")))
 
     def _resolve_copy_from(self, client: Any, region: str, copy_from: str, name: str) -> str:
-        """An ID becomes its ARN in ``region``: a system profile ID through the service, a model ID locally."""
+        """An ID becomes its ARN in ``region``: a system profile ID through the service, a model ID locally.
+
+        A system profile ARN is looked up once per client (region) and ID; once one lookup has told
+        the process its account, other system profile ARNs of that region are built without a call
+        (the service then rejects an ID that is not a system profile, naming it).
+        """
         if copy_from.startswith("arn:"):
             return copy_from
+        known = _KNOWN_SOURCES.setdefault(client, _KnownSources())
         if copy_from.split(".", 1)[0] in GEOGRAPHIC_PREFIXES:
-            try:
-                return find_profile(client, copy_from, f'system inference profile "{copy_from}"')["inferenceProfileArn"]
-            except NotFoundError as error:
-                raise InvalidRequestError(
-                    "creating", self.label(name), error.code,
-                    f"model_source.copy_from {copy_from!r} is not a system-defined inference profile in {region}: {error.aws_message}",
-                ) from error
-        import boto3  # not at module level: a Pulumi program imports this module, only the provider process calls AWS
-
-        partition = boto3.session.Session().get_partition_for_region(region)
-        return f"arn:{partition}:bedrock:{region}::foundation-model/{copy_from}"
+            arn = known.profile_arns.get(copy_from)
+            if arn is None and known.account:
+                arn = f"arn:{client.meta.partition}:bedrock:{region}:{known.account}:inference-profile/{copy_from}"
+            if arn is None:
+                try:
+                    arn = find_profile(client, copy_from, f'system inference profile "{copy_from}"')["inferenceProfileArn"]
+                except NotFoundError as error:
+                    raise InvalidRequestError(
+                        "creating", self.label(name), error.code,
+                        f"model_source.copy_from {copy_from!r} is not a system-defined inference profile in {region}: {error.aws_message}",
+                    ) from error
+                known.remember(copy_from, arn)
+            return arn
+        return f"arn:{client.meta.partition}:bedrock:{region}::foundation-model/{copy_from}"
 
     def _adopt(self, client: Any, name: str, copy_from: str, description: str | None, tags_all: dict[str, str]) -> str:
         profile = find_profile_by_name(client, name, self.label(name))
@@ -223,6 +233,27 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
             "region": region,
             **self.tag_outputs(tags_all, own),
         }
+
+
+# what earlier calls told this process
+
+
+@dataclass
+class _KnownSources:
+    """System inference profile ARNs by ID, and the account, as one client's responses showed them."""
+
+    profile_arns: dict[str, str] = field(default_factory=dict)
+    account: str | None = None
+
+    def remember(self, profile_id: str, arn: str) -> None:
+        self.profile_arns[profile_id] = arn
+        match = BEDROCK_ARN.fullmatch(arn)
+        if match and match.group("account"):
+            self.account = match.group("account")
+
+
+_KNOWN_SOURCES: "weakref.WeakKeyDictionary[Any, _KnownSources]" = weakref.WeakKeyDictionary()
+"""Per cached boto3 client (one region, profile and endpoint), for the life of the process."""
 
 
 # finders

@@ -4,6 +4,11 @@ A :class:`Waiter` is data: which status values mean keep waiting, done, or faile
 status and the failure reason are in a describe response. :func:`wait` runs it with exponential
 backoff up to a cap and an overall timeout, printing a progress line per poll (the engine shows a
 dynamic provider's stderr in the CLI), and keeps the last response for its errors.
+
+A wait never holds the provider process open: when the process is told to stop
+(:data:`provider_process.stop_requested`), the wait ends at once with an error saying that the
+resource keeps existing and the next ``pulumi up`` resumes it. A status poll that AWS throttles
+is retried for the rest of the wait's timeout (``client.call_deadline``), not a fixed count.
 """
 
 from __future__ import annotations
@@ -13,9 +18,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from . import provider_process
+from .client import call_deadline
 from .errors import NotStabilizedError
 
 Response = Mapping[str, Any]
+
+MIN_POLL_RETRY_SECONDS = 60.0
+"""A status poll retries throttling for the rest of the wait's timeout, but at least this long."""
 
 
 @dataclass(frozen=True)
@@ -60,14 +70,18 @@ def wait(
     """Poll ``describe`` until the status is a target; return that last response.
 
     Raises :class:`NotStabilizedError` on a failure status (with the resource's failure reason),
-    on a status the waiter does not know, and on timeout (with ``timeout_hint``: how to resume).
+    on a status the waiter does not know, on timeout and when the provider process is told to
+    stop (both with ``timeout_hint``: how to resume).
     """
+    provider_process.serve_concurrently()
     log = log or _stderr
     label = f'{waiter.kind} "{name}"'
     start = clock()
     delay = waiter.delay
     while True:
-        response = describe()
+        _stop_if_requested(label, waiter, clock() - start, timeout_hint, log)
+        with call_deadline(max(timeout - (clock() - start), MIN_POLL_RETRY_SECONDS)):
+            response = describe()
         status = waiter.status(response)
         elapsed = clock() - start
         if status in waiter.target:
@@ -90,8 +104,25 @@ def wait(
                 f"still {status} after {format_elapsed(elapsed)} (timeout {format_elapsed(timeout)}). {timeout_hint}",
             )
         log(f"waiting for {label}: {status}, {format_elapsed(elapsed)}")
-        sleep(min(delay, remaining))
+        if sleep is time.sleep:  # a real sleep ends early when the process is told to stop
+            provider_process.stop_requested.wait(min(delay, remaining))
+        else:
+            sleep(min(delay, remaining))
         delay = min(delay * waiter.backoff, waiter.max_delay)
+
+
+def _stop_if_requested(label: str, waiter: Waiter, elapsed: float, timeout_hint: str, log: Callable[[str], None]) -> None:
+    if not provider_process.stop_requested.is_set():
+        return
+    error = NotStabilizedError(
+        "waiting for",
+        f"{label} to become {_either(waiter.target)}",
+        "Interrupted",
+        f"stopped after {format_elapsed(elapsed)}: the provider process was told to stop (Ctrl-C, or the "
+        f"deployment ending) and AWS goes on without it. {timeout_hint}",
+    )
+    log(str(error))
+    raise error
 
 
 def _either(states: frozenset[str]) -> str:

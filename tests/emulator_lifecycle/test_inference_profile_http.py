@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from pulumi_bedrock_inference.providers import client as client_cache
 from pulumi_bedrock_inference.providers import errors
 from pulumi_bedrock_inference.providers.inference_profile import ApplicationInferenceProfileProvider
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
@@ -124,6 +125,7 @@ def test_throttling_and_server_errors_are_retried_by_botocore(bedrock_emulator: 
 
 
 def test_the_service_rejecting_a_source_is_reported_with_the_resource(bedrock_emulator: BedrockEmulator) -> None:
+    client_cache.clear_cache()  # a process that has not learned its account yet looks the ID up
     p = provider()
     with pytest.raises(errors.InvalidRequestError) as raised:
         p.create(checked(p, name="bad-source", model_source={"copy_from": "acme.not-a-model-v1:0"}))
