@@ -12,9 +12,9 @@ first use, never a silent fallback to Python's backtracking ``re``.
 
 A pattern must match the whole value, as AWS's request validation applies it (the service answers
 ``Member must satisfy regular expression pattern`` for a name with one bad character), although
-Smithy declares patterns unanchored. RE2 reads these patterns as Java (AWS's validators) does, with
-two edge cases apart: Java's ``\\s`` also matches a vertical tab, and Java's ``.`` also refuses
-``\\r``, U+0085, U+2028 and U+2029. The one ``.*`` pattern a provider meets (a deployment
+Smithy declares patterns unanchored. RE2 reads these patterns as Java (AWS's validators) does (``\\s``
+is spelled out as Java's six ASCII spaces), with one edge apart: Java's ``.`` also refuses ``\\r``,
+U+0085, U+2028 and U+2029. The one ``.*`` pattern a provider meets (a deployment
 description) is checked for length only, as any text matches it unanchored.
 
 During preview, inputs computed from other resources arrive as ``pulumi.output.Unknown``: they

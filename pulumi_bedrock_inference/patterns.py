@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     import re2
 
 
+JAVA_SPACE = "\\t\\n\\x0B\\f\\r "
+"""What ``\\s`` means in AWS's (Java) patterns; RE2's ``\\s`` lacks the vertical tab, Python's adds Unicode spaces."""
+
 RE2_MAX_REPEAT = 1000
 """RE2's limit on a counted repetition such as ``{1,2048}`` (botocore's model has two above it)."""
 
@@ -66,7 +69,8 @@ class LinearPattern:
 
 
 def re2_syntax(pattern: str) -> str:
-    """``pattern`` with every counted repetition above RE2's limit split into ones RE2 accepts.
+    """``pattern`` with every counted repetition above RE2's limit split into ones RE2 accepts, and
+    ``\\s`` spelled out as Java (AWS) reads it.
 
     ``X{1,2048}`` becomes ``(?:X{1,1000}X{0,1000}X{0,48})``: the same strings, since repetitions of
     one atom add up. Everything else is left as written.
@@ -85,10 +89,10 @@ def _rewrite(pattern: str, i: int) -> tuple[list[str], int]:
             end = i + 2
             if pattern[i + 1 : i + 2] in ("p", "P", "x") and pattern[end : end + 1] == "{":
                 end = pattern.index("}", end) + 1
-            parts.append(pattern[i:end])
+            parts.append(f"[{JAVA_SPACE}]" if pattern[i:end] == "\\s" else pattern[i:end])
         elif char == "[":
             end = _class_end(pattern, i)
-            parts.append(pattern[i:end])
+            parts.append(_java_spaces_in_class(pattern[i:end]))
         elif char == "(":
             head = _group_head_end(pattern, i)
             inner, close = _rewrite(pattern, head)
@@ -106,6 +110,19 @@ def _rewrite(pattern: str, i: int) -> tuple[list[str], int]:
             parts.append(char)
         i = end
     return parts, i
+
+
+def _java_spaces_in_class(text: str) -> str:
+    """A character class with every ``\\s`` spelled out as Java reads it."""
+    out, j = [], 0
+    while j < len(text):
+        if text[j] == "\\":
+            out.append(JAVA_SPACE if text[j : j + 2] == "\\s" else text[j : j + 2])
+            j += 2
+        else:
+            out.append(text[j])
+            j += 1
+    return "".join(out)
 
 
 def _counted_repeat(pattern: str, i: int) -> tuple[int, int | None, int] | None:

@@ -243,3 +243,13 @@ def test_re2_limit_constant_is_re2s() -> None:
     options.log_errors = False
     with pytest.raises(re2.error):
         re2.compile("a{%d}" % (RE2_MAX_REPEAT + 1), options)
+
+
+def test_whitespace_class_is_read_as_aws_java_validators_read_it() -> None:
+    # Java's \s is [ \t\n\x0B\f\r]: RE2's lacks the vertical tab, Python's adds \x1c-\x1f and Unicode spaces.
+    from pulumi_bedrock_inference.patterns import fullmatches
+
+    tag_value = r"[a-zA-Z0-9\s._:/=+@-]*"
+    assert all(fullmatches(tag_value, space) for space in " \t\n\x0b\f\r")
+    assert not any(fullmatches(tag_value, other) for other in ("\x1c", "\x1f", "\u00a0", "\u2028"))
+    assert fullmatches(r"a\\s", "a\\s") and not fullmatches(r"a\\s", "a ")
