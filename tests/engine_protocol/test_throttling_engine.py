@@ -61,9 +61,13 @@ def test_under_sustained_throttling_every_create_and_delete_succeeds(engine: Dyn
     assert [r["status"] for r in bedrock_emulator.requests()].count(429) > 0
 
 
-def test_a_quarter_of_requests_failing_with_500_fails_nothing(engine: DynamicProviderProcess, bedrock_emulator: BedrockEmulator) -> None:
-    checked = checked_inputs(engine)
-    bedrock_emulator.inject_errors(0.25, seed=3)
-    created = up_and_destroy(engine, checked)
+def test_a_quarter_of_requests_failing_with_500_fails_nothing(bedrock_emulator: BedrockEmulator) -> None:
+    # Default retries (10 attempts): a call fails only if 10 attempts in a row fail, p = 0.25**10.
+    # (With aws:maxRetries=3 it would be 1/256 per call: 5xx are bounded by attempts, on purpose.)
+    with DynamicProviderProcess(env=dict(os.environ), project="proj") as engine:
+        engine.configure({"aws:region": "us-east-1"})
+        checked = checked_inputs(engine)
+        bedrock_emulator.inject_errors(0.25, seed=3)
+        created = up_and_destroy(engine, checked)
     assert len({r.id for r in created}) == PROFILES and remaining_profiles(bedrock_emulator) == []
     assert [r["status"] for r in bedrock_emulator.requests()].count(500) > 0
