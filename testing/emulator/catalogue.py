@@ -218,3 +218,56 @@ def foundation_model_arn(region: str, model_id: str) -> str:
 def system_inference_profiles_in(region: str) -> list[SystemInferenceProfile]:
     """The system-defined inference profiles offered in ``region``."""
     return [p for p in SYSTEM_INFERENCE_PROFILES.values() if p.geography.offered_in(region)]
+
+
+# --------------------------------------------------------------------------- runtime and IAM rules
+# Service rules the emulator's bedrock-runtime applies (see :mod:`.runtime`), with their source.
+
+#: Where cross-region (system-defined) profiles route: a request through a ``us.``/``eu.``/
+#: ``apac.``/``global.`` profile, or an application profile copying one, is served in one of
+#: the regions listed in the profile's ``models`` (the geography's ``destination_regions``
+#: above). Source: "Supported Regions and models for inference profiles",
+#: https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html
+#: (the emulator offers a subset of each geography's regions).
+CROSS_REGION_INFERENCE_SOURCE = "https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html"
+
+#: The IAM action each bedrock-runtime operation is authorized with: Converse authorizes as
+#: InvokeModel and ConverseStream as InvokeModelWithResponseStream. Source: Service
+#: Authorization Reference, "Actions, resources, and condition keys for Amazon Bedrock",
+#: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonbedrock.html
+#: and "Carry out a conversation with the Converse API operations" (required permissions),
+#: https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference-call.html
+INVOKE_ACTIONS: Mapping[str, str] = {
+    "InvokeModel": "bedrock:InvokeModel",
+    "Converse": "bedrock:InvokeModel",
+    "InvokeModelWithResponseStream": "bedrock:InvokeModelWithResponseStream",
+    "ConverseStream": "bedrock:InvokeModelWithResponseStream",
+}
+
+#: Condition key holding the inference profile a request goes through; present in the request
+#: context only when the modelId is an inference profile (system-defined or application).
+#: Source: the Service Authorization Reference page above (condition keys table).
+INFERENCE_PROFILE_ARN_CONDITION_KEY = "bedrock:InferenceProfileArn"
+
+#: Through an inference profile, IAM authorizes the invoke action on the profile's ARN **and**
+#: on the foundation-model ARN in the region the request is routed to, so a grant must list
+#: the model in every destination region. Source: "Prerequisites for inference profiles",
+#: https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html
+PROFILE_AUTHORIZATION_SOURCE = "https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html"
+
+#: The wording of AWS's refusal of an identity-policy check (AccessDeniedException, HTTP 403).
+#: Source: "Troubleshoot access denied error messages",
+#: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+ACCESS_DENIED_IMPLICIT = (
+    "User: {principal} is not authorized to perform: {action} on resource: {resource} "
+    "because no identity-based policy allows the {action} action"
+)
+ACCESS_DENIED_EXPLICIT = (
+    "User: {principal} is not authorized to perform: {action} on resource: {resource} "
+    "with an explicit deny in an identity-based policy"
+)
+
+#: ValidationException messages of bedrock-runtime for a model identifier it cannot use.
+INVALID_MODEL_IDENTIFIER = "The provided model identifier is invalid."
+UNSUPPORTED_FOR_CONVERSE = "This action doesn't support the model that you provided. Try again with a supported text or chat model."
+UNSUPPORTED_FOR_STREAMING = "The model is unsupported for streaming."

@@ -23,6 +23,9 @@ class RecordedRequest:
     #: Parsed input members (uri, querystring and body) as far as parsing got.
     params: dict[str, Any] = field(default_factory=dict)
     time: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+    #: bedrock-runtime requests: the region that served the request (a profile's destination
+    #: region; otherwise the request's region). None for control-plane requests.
+    served_region: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -20,7 +20,12 @@ POST     /_emulator/faults/error-next     ``{"operation": "Op", "code": "Conflic
 GET      /_emulator/requests              ``{"requests": [...], "counts": {...}}`` (``?operation=X`` filters)
 DELETE   /_emulator/requests              clear the request log
 POST     /_emulator/custom-models         ``{"modelName", "baseModelId", "region"?, "status"?, "accountId"?}`` → ``{"modelArn"}``
+GET/POST /_emulator/identity-policy       read / set ``{"policy": doc|[docs]|null, "principalArn"?}`` (see :mod:`.runtime`)
+GET/POST /_emulator/route                 read / set ``{"region": r|null}``: where profile requests are served
 =======  ===============================  ====================================================
+
+Requests under ``/model/`` are bedrock-runtime's (:mod:`.runtime`), served with the same
+faults, latency and request log as the control plane.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from .faults import FaultInjector
 from .models import EmulatorRuntime, bedrock_emulator_backends, emulator_runtime
 from .request_log import RecordedRequest, RequestLog
 from .responses import BedrockEmulatorResponse, resolve_operation
+from .runtime import BedrockRuntimeResponse, RuntimeSettings, control_routes, is_runtime_request, resolve_runtime_operation
 from .urls import CONTROL_PREFIX
 
 DEFAULT_REGION = "us-east-1"
@@ -80,6 +86,7 @@ class EmulatorApplication:
         self.runtime = runtime
         self.faults = FaultInjector()
         self.log = RequestLog()
+        self.inference = RuntimeSettings()
         self._state_lock = threading.RLock()
         self._control_routes: dict[tuple[str, str], Callable[[dict[str, Any], Request], Any]] = {
             ("GET", "/health"): lambda body, req: {"status": "ok"},
@@ -102,6 +109,7 @@ class EmulatorApplication:
             ("GET", "/requests"): self._requests,
             ("DELETE", "/requests"): lambda body, req: self.log.reset(),
             ("POST", "/custom-models"): self._seed_custom_model,
+            **control_routes(self.inference),
         }
 
     # ------------------------------------------------------------------ WSGI
@@ -115,10 +123,11 @@ class EmulatorApplication:
         return response(environ, start_response)
 
     def _serve_bedrock(self, request: EmulatorRequest) -> Response:
-        handler = BedrockEmulatorResponse()
+        runtime = is_runtime_request(request.path)
+        handler = BedrockRuntimeResponse(self.inference) if runtime else BedrockEmulatorResponse()
         handler.params = {}
         try:
-            operation, uri_params = resolve_operation(request)
+            operation, uri_params = (resolve_runtime_operation if runtime else resolve_operation)(request)
         except JsonRESTError as error:
             status, headers, body = error.code, dict(error.get_headers() or []), error.get_body()
             name = "Unknown"
@@ -147,6 +156,7 @@ class EmulatorApplication:
                 region=getattr(handler, "region", None) or _region_from_signature(request),
                 error_code=_error_code(headers, body) if status >= 400 else None,
                 params=_json_safe(handler.params),
+                served_region=getattr(handler, "served_region", None),
             )
         )
         headers.setdefault("Content-Type", "application/json")
@@ -179,6 +189,7 @@ class EmulatorApplication:
             self.runtime.reset(durations)
             self.faults.reset()
             self.log.reset()
+            self.inference.reset()
 
     def _reset(self, body: dict[str, Any], request: Request) -> dict[str, Any]:
         durations = body.get("durations")
