@@ -327,7 +327,12 @@ class BedrockRuntimeResponse(BaseResponse):
             self.params = {k: v for k, v in params.items() if not isinstance(v, bytes)}
             result = serve(params)
             serialized = RestJSONSerializer(operation).serialize(result)
-            return serialized["status_code"], serialized["headers"], serialized["body"]
+            headers = serialized["headers"]
+            # moto serializes no header members beside an event stream (X-Amzn-Bedrock-Content-Type)
+            for name, member in operation.output_shape.members.items():
+                if member.serialization.get("location") == "header" and result.get(name) is not None:
+                    headers.setdefault(member.serialization["name"], str(result[name]))
+            return serialized["status_code"], headers, serialized["body"]
         except JsonRESTError as error:
             return error.code, dict(error.get_headers() or []), error.get_body()
 
