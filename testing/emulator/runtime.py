@@ -245,9 +245,7 @@ def resolve_target(backend: BedrockEmulatorBackend, model_id: str) -> InvokeTarg
 # --------------------------------------------------------------------------- authorization
 
 
-def authorize(
-    settings: RuntimeSettings, action: str, resource: str, context: Mapping[str, str], account_id: str
-) -> None:
+def authorize(settings: RuntimeSettings, action: str, resource: str, context: Mapping[str, str]) -> None:
     """Raise AccessDeniedException unless the registered identity policy allows ``action`` on
     ``resource`` (no policy registered: allowed)."""
     statements = settings.statements
@@ -346,7 +344,7 @@ class BedrockRuntimeResponse(BaseResponse):
                    "aws:PrincipalAccount": self.current_account}
         if ":inference-profile/" in first or ":application-inference-profile/" in first:
             context[INFERENCE_PROFILE_ARN_CONDITION_KEY] = first
-        authorize(self.settings, action, first, context, self.current_account)
+        authorize(self.settings, action, first, context)
         target = resolve_target(backend, model_id)
         if not target.through_profile:
             self.served_region = self.region
@@ -355,7 +353,7 @@ class BedrockRuntimeResponse(BaseResponse):
         served = self.settings.choose_region(target.arn, list(target.destinations))
         self.served_region = served
         model_arn = target.destinations[served]
-        authorize(self.settings, action, model_arn, context, self.current_account)
+        authorize(self.settings, action, model_arn, context)
         return RoutedCall(target, served, model_arn)
 
     @staticmethod
