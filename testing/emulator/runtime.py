@@ -20,7 +20,8 @@ Through a profile the region is chosen round-robin per profile, unless pinned wi
 :meth:`RuntimeSettings.route_to`; the request log records it as ``served_region``. With an
 identity policy registered (:meth:`RuntimeSettings.set_identity_policy`) every check goes
 through :mod:`.iam_policy` with the request context ``bedrock:InferenceProfileArn`` (through
-a profile), ``aws:RequestedRegion``, ``aws:PrincipalArn`` and ``aws:PrincipalAccount``; a
+a profile), ``aws:RequestedRegion``, ``aws:PrincipalArn``, ``aws:PrincipalAccount`` and, on
+the check of a tagged target, ``aws:ResourceTag/<key>``; a
 refusal is AccessDeniedException (HTTP 403) in AWS's wording. The rules and their sources
 are in :mod:`.catalogue` (``INVOKE_ACTIONS``, ``INFERENCE_PROFILE_ARN_CONDITION_KEY``,
 ``PROFILE_AUTHORIZATION_SOURCE``).
@@ -259,6 +260,13 @@ def authorize(settings: RuntimeSettings, action: str, resource: str, context: Ma
     raise AccessDeniedException(template.format(principal=principal, action=action, resource=resource))
 
 
+def resource_tag_context(backend: BedrockEmulatorBackend, arn: str) -> dict[str, str]:
+    """``aws:ResourceTag/<key>`` context keys of a taggable target (application profile,
+    throughput, deployment); foundation models and system profiles have no tags."""
+    tags = backend.tagger.list_tags_for_resource(arn)["Tags"]
+    return {f"aws:ResourceTag/{tag['Key']}": tag["Value"] for tag in tags}
+
+
 def default_principal_arn(account_id: str) -> str:
     """The caller when none is configured: the IAM user of the emulator's ``testing`` keys."""
     return f"arn:{PARTITION}:iam::{account_id}:user/testing"
@@ -337,6 +345,12 @@ class BedrockRuntimeResponse(BaseResponse):
     # ------------------------------------------------------------------ routing and IAM
 
     def _route(self, action: str, model_id: str) -> RoutedCall:
+        """Authorize ``model_id`` itself, resolve and route it, then authorize the destination
+        model when the request goes through a profile.
+
+        Like AWS, a caller without access learns nothing about the target: a resolution error
+        (not found, not ready) is raised only once the first check has passed.
+        """
         backend = bedrock_emulator_backends[self.current_account][self.region]
         principal = self.settings.principal_arn or default_principal_arn(self.current_account)
         first = requested_arn(model_id, self.region, self.current_account)
@@ -344,8 +358,16 @@ class BedrockRuntimeResponse(BaseResponse):
                    "aws:PrincipalAccount": self.current_account}
         if ":inference-profile/" in first or ":application-inference-profile/" in first:
             context[INFERENCE_PROFILE_ARN_CONDITION_KEY] = first
-        authorize(self.settings, action, first, context)
-        target = resolve_target(backend, model_id)
+        try:
+            target: InvokeTarget | None = resolve_target(backend, model_id)
+            unresolved: JsonRESTError | None = None
+        except JsonRESTError as error:
+            target, unresolved = None, error
+        resource_tags = resource_tag_context(backend, target.arn) if target is not None else {}
+        authorize(self.settings, action, first, {**context, **resource_tags})
+        if target is None:
+            assert unresolved is not None
+            raise unresolved
         if not target.through_profile:
             self.served_region = self.region
             return RoutedCall(target, self.region, target.destinations[self.region])

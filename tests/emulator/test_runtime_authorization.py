@@ -318,3 +318,38 @@ def test_a_policy_the_emulator_cannot_evaluate_is_refused_and_the_old_one_kept(
         bedrock_emulator.set_identity_policy(unreadable)
     assert bedrock_emulator.identity_policy() == document(statement(INVOKE, "*"))
     CALLS["Converse"](runtime, HAIKU)
+
+
+def test_resource_tags_are_condition_keys_of_the_tagged_target(
+    bedrock_emulator: BedrockEmulator, bedrock: Any, runtime: Any
+) -> None:
+    """Per-tenant profiles granted by tag (ABAC): ``aws:ResourceTag/tenant`` on the profile."""
+    def tenant_profile(tenant: str) -> str:
+        return bedrock.create_inference_profile(
+            inferenceProfileName=tenant, modelSource={"copyFrom": fm_arn("us-east-1")},
+            tags=[{"key": "tenant", "value": tenant}])["inferenceProfileArn"]
+
+    search, billing = tenant_profile("search"), tenant_profile("billing")
+    bedrock_emulator.set_identity_policy(document(
+        statement(INVOKE, "arn:aws:bedrock:*:*:application-inference-profile/*",
+                  Condition={"StringEquals": {"aws:ResourceTag/tenant": "search"}}),
+        statement(INVOKE, fm_arn("us-east-1"), Condition={"ArnLike": {
+            "bedrock:InferenceProfileArn": "arn:aws:bedrock:*:*:application-inference-profile/*"}}),
+    ))
+    CALLS["Converse"](runtime, search)
+    assert denied(lambda: CALLS["Converse"](runtime, billing)) == implicit_denial(INVOKE, billing)
+    bedrock.tag_resource(resourceARN=billing, tags=[{"key": "tenant", "value": "search"}])
+    CALLS["Converse"](runtime, billing)
+
+
+def test_a_caller_without_access_learns_nothing_about_a_target_that_is_not_ready(
+    bedrock_emulator: BedrockEmulator, bedrock: Any, runtime: Any
+) -> None:
+    bedrock_emulator.set_durations(provisioned_throughput_create=60)
+    throughput = bedrock.create_provisioned_model_throughput(
+        modelUnits=1, provisionedModelName="pt", modelId=HAIKU)["provisionedModelArn"]
+    bedrock_emulator.set_identity_policy(document(statement(INVOKE, fm_arn("us-east-1"))))
+    assert denied(lambda: CALLS["Converse"](runtime, throughput)) == implicit_denial(INVOKE, throughput)
+    bedrock_emulator.set_identity_policy(document(statement(INVOKE, throughput)))
+    with pytest.raises(ClientError, match="InService"):
+        CALLS["Converse"](runtime, throughput)
