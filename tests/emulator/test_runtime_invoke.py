@@ -371,3 +371,11 @@ def test_route_to_pins_the_served_region_until_lifted(bedrock_emulator: BedrockE
 def test_route_to_rejects_what_is_not_a_region(bedrock_emulator: BedrockEmulator) -> None:
     with pytest.raises(EmulatorControlError, match="region name"):
         bedrock_emulator.route_to("moon-1")
+
+
+def test_other_runtime_operations_are_answered_not_implemented(bedrock_emulator: BedrockEmulator, runtime: Any) -> None:
+    error = _error(lambda: runtime.count_tokens(
+        modelId=HAIKU, input={"converse": {"messages": [{"role": "user", "content": [{"text": "x"}]}]}}))
+    assert error.response["Error"]["Code"] == "NotImplementedException"
+    assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert bedrock_emulator.requests("CountTokens")[0]["status"] == 501
