@@ -302,6 +302,9 @@ class RoutedCall:
 class BedrockRuntimeResponse(BaseResponse):
     """Serves one bedrock-runtime request; :attr:`params` and :attr:`served_region` feed the log."""
 
+    #: InvokeModel bodies are opaque bytes (not necessarily UTF-8) until the model reads them.
+    use_raw_body = True
+
     def __init__(self, settings: RuntimeSettings) -> None:
         super().__init__(service_name="bedrock-runtime")
         self.settings = settings

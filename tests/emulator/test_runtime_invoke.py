@@ -250,7 +250,9 @@ def test_a_malformed_model_body_is_a_validation_error(runtime: Any, body: dict, 
     error = _error(lambda: runtime.invoke_model(modelId=HAIKU, body=json.dumps(body)))
     assert error.response["Error"]["Code"] == "ValidationException"
     assert f"required key [{missing}] not found" in error.response["Error"]["Message"]
-    assert _error(lambda: runtime.invoke_model(modelId=HAIKU, body=b"not json")).response["Error"]["Code"] == "ValidationException"
+    for raw in (b"not json", b"\xff\xfe binary", b"[1, 2]"):
+        assert _error(lambda: runtime.invoke_model(modelId=HAIKU, body=raw)).response["Error"]["Message"] == (
+            "Malformed input request, please reformat your input and try again.")
 
 
 def test_embedding_models_neither_stream_nor_converse(runtime: Any) -> None:
