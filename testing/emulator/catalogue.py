@@ -34,6 +34,10 @@ class FoundationModel:
     inference_profile_geographies: tuple[str, ...] = ()
     response_streaming_supported: bool = True
     lifecycle_status: str = "ACTIVE"
+    #: False: bedrock-runtime refuses the model's own ID or ARN as modelId ("Invocation of model
+    #: ID ... with on-demand throughput isn't supported"); it is invoked through an inference
+    #: profile only (AWS lists such models with inference type ``INFERENCE_PROFILE``).
+    on_demand_invocation: bool = True
 
     def arn(self, region: str) -> str:
         """The model's ARN in ``region`` (foundation-model ARNs have no account)."""
@@ -114,7 +118,7 @@ FOUNDATION_MODELS: Mapping[str, FoundationModel] = {
         ),
         FoundationModel(
             "anthropic.claude-3-7-sonnet-20250219-v1:0", "Claude 3.7 Sonnet", "Anthropic",
-            ("TEXT", "IMAGE"), ("TEXT",), (), ("ON_DEMAND",), ("us", "eu", "apac"),
+            ("TEXT", "IMAGE"), ("TEXT",), (), ("ON_DEMAND",), ("us", "eu", "apac"), on_demand_invocation=False,
         ),
         FoundationModel(
             "anthropic.claude-3-haiku-20240307-v1:0", "Claude 3 Haiku", "Anthropic",
@@ -123,7 +127,7 @@ FOUNDATION_MODELS: Mapping[str, FoundationModel] = {
         ),
         FoundationModel(
             "anthropic.claude-sonnet-4-20250514-v1:0", "Claude Sonnet 4", "Anthropic",
-            ("TEXT", "IMAGE"), ("TEXT",), (), ("ON_DEMAND",), _ALL_GEOGRAPHIES,
+            ("TEXT", "IMAGE"), ("TEXT",), (), ("ON_DEMAND",), _ALL_GEOGRAPHIES, on_demand_invocation=False,
         ),
         FoundationModel(
             "amazon.nova-pro-v1:0", "Nova Pro", "Amazon",
@@ -271,3 +275,9 @@ ACCESS_DENIED_EXPLICIT = (
 INVALID_MODEL_IDENTIFIER = "The provided model identifier is invalid."
 UNSUPPORTED_FOR_CONVERSE = "This action doesn't support the model that you provided. Try again with a supported text or chat model."
 UNSUPPORTED_FOR_STREAMING = "The model is unsupported for streaming."
+#: For a model with ``on_demand_invocation=False`` called by its own ID/ARN (the wording users
+#: report, e.g. cline/cline#2482, anthropics/anthropic-sdk-python#894).
+PROFILE_REQUIRED = (
+    "Invocation of model ID {model_id} with on-demand throughput isn\u2019t supported. "
+    "Retry your request with the ID or ARN of an inference profile that contains this model."
+)

@@ -56,6 +56,7 @@ from .catalogue import (
     INVALID_MODEL_IDENTIFIER,
     INVOKE_ACTIONS,
     PARTITION,
+    PROFILE_REQUIRED,
     UNSUPPORTED_FOR_CONVERSE,
     UNSUPPORTED_FOR_STREAMING,
     FoundationModel,
@@ -189,8 +190,8 @@ def resolve_target(backend: BedrockEmulatorBackend, model_id: str) -> InvokeTarg
 
     Unknown identifiers give ValidationException ("The provided model identifier is
     invalid."); a well-formed ARN of a missing profile, throughput or deployment gives
-    ResourceNotFoundException; a throughput that is not InService or a deployment that is
-    not Active gives ValidationException.
+    ResourceNotFoundException; a throughput that is not InService, a deployment that is not
+    Active, or a profile-only model called by its own ID/ARN gives ValidationException.
     """
     region = backend.region_name
     arn = requested_arn(model_id, region, backend.account_id)
@@ -203,6 +204,8 @@ def resolve_target(backend: BedrockEmulatorBackend, model_id: str) -> InvokeTarg
         model = backend._find_foundation_model(arn)
         if model is None:
             raise ValidationException(INVALID_MODEL_IDENTIFIER)
+        if not model.on_demand_invocation:
+            raise ValidationException(PROFILE_REQUIRED.format(model_id=model.model_id))
         return InvokeTarget("foundation-model", model.arn(region), model, {region: model.arn(region)})
     if kind == "inference-profile":
         system = backend._find_system_profile(arn)

@@ -381,3 +381,17 @@ def test_other_runtime_operations_are_answered_not_implemented(bedrock_emulator:
     assert error.response["Error"]["Code"] == "NotImplementedException"
     assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert bedrock_emulator.requests("CountTokens")[0]["status"] == 501
+
+
+def test_a_profile_only_model_is_refused_by_its_own_id_and_served_through_a_profile(
+    bedrock: Any, runtime: Any
+) -> None:
+    """The error users hit with Claude 3.7 Sonnet and Sonnet 4 (e.g. cline/cline#2482)."""
+    for model_id in (SONNET_4, fm_arn("us-east-1", SONNET_4)):
+        error = _error(lambda: _converse(runtime, model_id))
+        assert error.response["Error"]["Code"] == "ValidationException"
+        assert error.response["Error"]["Message"] == (
+            f"Invocation of model ID {SONNET_4} with on-demand throughput isn\u2019t supported. "
+            "Retry your request with the ID or ARN of an inference profile that contains this model.")
+    assert SONNET_4 in _converse(runtime, f"us.{SONNET_4}")
+    assert SONNET_4 in _converse(runtime, f"global.{SONNET_4}")
