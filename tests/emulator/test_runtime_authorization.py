@@ -353,3 +353,12 @@ def test_a_caller_without_access_learns_nothing_about_a_target_that_is_not_ready
     bedrock_emulator.set_identity_policy(document(statement(INVOKE, throughput)))
     with pytest.raises(ClientError, match="InService"):
         CALLS["Converse"](runtime, throughput)
+
+
+def test_ids_are_authorized_as_their_arns(bedrock_emulator: BedrockEmulator, bedrock: Any, runtime: Any) -> None:
+    profile = _profile(bedrock, system_arn(f"us.{HAIKU}"))
+    profile_id = profile.rsplit("/", 1)[1]
+    bedrock_emulator.set_identity_policy(profile_grant(profile, regions_of("us"), actions=[INVOKE]))
+    CALLS["Converse"](runtime, profile_id)
+    assert denied(lambda: CALLS["Converse"](runtime, f"us.{HAIKU}")) == implicit_denial(INVOKE, system_arn(f"us.{HAIKU}"))
+    assert denied(lambda: CALLS["Converse"](runtime, HAIKU)) == implicit_denial(INVOKE, fm_arn("us-east-1"))

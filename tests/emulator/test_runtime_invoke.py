@@ -133,6 +133,11 @@ def _application_profile_of_system_profile(bedrock: Any, emulator: BedrockEmulat
     return arn["inferenceProfileArn"], US_REGIONS
 
 
+def _application_profile_id(bedrock: Any, emulator: BedrockEmulator) -> tuple[str, list[str]]:
+    arn, regions = _application_profile_of_system_profile(bedrock, emulator)
+    return arn.rsplit("/", 1)[1], regions
+
+
 def _provisioned_throughput(bedrock: Any, emulator: BedrockEmulator) -> tuple[str, list[str]]:
     arn = bedrock.create_provisioned_model_throughput(modelUnits=1, provisionedModelName="pt", modelId=HAIKU)
     return arn["provisionedModelArn"], ["us-east-1"]
@@ -157,6 +162,7 @@ TARGETS = {
     "system-profile-arn": _system_profile_arn,
     "application-profile-of-model": _application_profile_of_model,
     "application-profile-of-system-profile": _application_profile_of_system_profile,
+    "application-profile-id": _application_profile_id,
     "provisioned-throughput": _provisioned_throughput,
     "provisioned-throughput-of-custom-model": _provisioned_throughput_of_custom_model,
     "custom-model-deployment": _custom_model_deployment,
