@@ -204,7 +204,7 @@ def invoke_stream_chunks(model: FoundationModel, body: Mapping[str, Any], served
     inputs, outputs = count_tokens(prompt), count_tokens(text)
     metrics = {"inputTokenCount": inputs, "outputTokenCount": outputs, "invocationLatency": 0, "firstByteLatency": 0}
     if name == "anthropic":
-        start = _anthropic(model.model_id, body, "", prompt)
+        start = _anthropic(model.model_id, body, text, prompt)
         start.update(content=[], stop_reason=None, usage={"input_tokens": inputs, "output_tokens": 0})
         return [
             {"type": "message_start", "message": start},
