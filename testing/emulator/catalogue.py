@@ -259,6 +259,14 @@ INFERENCE_PROFILE_ARN_CONDITION_KEY = "bedrock:InferenceProfileArn"
 #: https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html
 PROFILE_AUTHORIZATION_SOURCE = "https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html"
 
+#: At the destination, ``aws:RequestedRegion`` is the destination region: a region-restricting
+#: SCP or policy must allow every destination region of a cross-region profile. Sources: AWS
+#: re:Post "Why do I get AccessDeniedException when I use an inference profile ... across
+#: Regions", https://repost.aws/knowledge-center/bedrock-access-denied-exception, and AWS's SCP
+#: example "Deny access to AWS based on the requested AWS region with Bedrock CRIS"
+#: (aws-samples/service-control-policy-examples).
+REQUESTED_REGION_AT_DESTINATION_SOURCE = "https://repost.aws/knowledge-center/bedrock-access-denied-exception"
+
 #: The wording of AWS's refusal of an identity-policy check (AccessDeniedException, HTTP 403).
 #: Source: "Troubleshoot access denied error messages",
 #: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html

@@ -20,8 +20,9 @@ Through a profile the region is chosen round-robin per profile, unless pinned wi
 :meth:`RuntimeSettings.route_to`; the request log records it as ``served_region``. With an
 identity policy registered (:meth:`RuntimeSettings.set_identity_policy`) every check goes
 through :mod:`.iam_policy` with the request context ``bedrock:InferenceProfileArn`` (through
-a profile), ``aws:RequestedRegion``, ``aws:PrincipalArn``, ``aws:PrincipalAccount`` and, on
-the check of a tagged target, ``aws:ResourceTag/<key>``; a
+a profile), ``aws:RequestedRegion`` (the source region, and the destination region on the
+destination model's check), ``aws:PrincipalArn``, ``aws:PrincipalAccount`` and, on the check
+of a tagged target, ``aws:ResourceTag/<key>``; a
 refusal is AccessDeniedException (HTTP 403) in AWS's wording. The rules and their sources
 are in :mod:`.catalogue` (``INVOKE_ACTIONS``, ``INFERENCE_PROFILE_ARN_CONDITION_KEY``,
 ``PROFILE_AUTHORIZATION_SOURCE``).
@@ -381,7 +382,8 @@ class BedrockRuntimeResponse(BaseResponse):
         served = self.settings.choose_region(target.arn, list(target.destinations))
         self.served_region = served
         model_arn = target.destinations[served]
-        authorize(self.settings, action, model_arn, context)
+        # there, the destination is the requested region (catalogue.REQUESTED_REGION_AT_DESTINATION_SOURCE)
+        authorize(self.settings, action, model_arn, {**context, "aws:RequestedRegion": served})
         return RoutedCall(target, served, model_arn)
 
     @staticmethod

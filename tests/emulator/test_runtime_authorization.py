@@ -362,3 +362,19 @@ def test_ids_are_authorized_as_their_arns(bedrock_emulator: BedrockEmulator, bed
     CALLS["Converse"](runtime, profile_id)
     assert denied(lambda: CALLS["Converse"](runtime, f"us.{HAIKU}")) == implicit_denial(INVOKE, system_arn(f"us.{HAIKU}"))
     assert denied(lambda: CALLS["Converse"](runtime, HAIKU)) == implicit_denial(INVOKE, fm_arn("us-east-1"))
+
+
+def test_a_region_restriction_sees_the_destination_region(bedrock_emulator: BedrockEmulator, runtime: Any) -> None:
+    """A Deny outside approved regions (as in region-restricting SCPs) refuses the destination model
+    of a cross-region profile routed outside them (re:Post knowledge-center/bedrock-access-denied-exception)."""
+    bedrock_emulator.set_identity_policy(document(
+        statement("bedrock:*", "*"),
+        statement("bedrock:Invoke*", "*", effect="Deny",
+                  Condition={"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "us-west-2"]}}),
+    ))
+    for allowed in ("us-east-1", "us-west-2"):
+        bedrock_emulator.route_to(allowed)
+        CALLS["Converse"](runtime, f"us.{HAIKU}")
+    bedrock_emulator.route_to("us-east-2")
+    assert "with an explicit deny" in denied(lambda: CALLS["Converse"](runtime, f"us.{HAIKU}"))
+    assert fm_arn("us-east-2") in denied(lambda: CALLS["Converse"](runtime, f"us.{HAIKU}"))
