@@ -22,10 +22,10 @@ identity policy registered (:meth:`RuntimeSettings.set_identity_policy`) every c
 through :mod:`.iam_policy` with the request context ``bedrock:InferenceProfileArn`` (through
 a profile), ``aws:RequestedRegion`` (the source region, and the destination region on the
 destination model's check), ``aws:PrincipalArn``, ``aws:PrincipalAccount`` and, on the check
-of a tagged target, ``aws:ResourceTag/<key>``; a
-refusal is AccessDeniedException (HTTP 403) in AWS's wording. The rules and their sources
-are in :mod:`.catalogue` (``INVOKE_ACTIONS``, ``INFERENCE_PROFILE_ARN_CONDITION_KEY``,
-``PROFILE_AUTHORIZATION_SOURCE``).
+of a tagged target, ``aws:ResourceTag/<key>``; a refusal is AccessDeniedException (HTTP 403)
+in AWS's wording. The rules and their sources are in :mod:`.catalogue` (``INVOKE_ACTIONS``,
+``INFERENCE_PROFILE_ARN_CONDITION_KEY``, ``PROFILE_AUTHORIZATION_SOURCE``,
+``REQUESTED_REGION_AT_DESTINATION_SOURCE``).
 
 Responses are serialized by moto's REST-JSON serializer from botocore's ``bedrock-runtime``
 model, the streaming ones as ``application/vnd.amazon.eventstream`` frames with their CRC32s
