@@ -8,12 +8,18 @@ Run it with ``python -m pulumi_bedrock_inference.testing.emulator --port 0`` or 
         bedrock = emulator.client()
         bedrock.list_inference_profiles()
 
+It also serves ``bedrock-runtime`` (``emulator.runtime_client()``): InvokeModel, Converse and
+their streaming forms, routed across a profile's regions (``route_to``) and authorized against
+an IAM identity policy (``set_identity_policy``); see :mod:`.runtime`.
+
 In pytest use the ``bedrock_emulator`` fixture (see :mod:`pulumi_bedrock_inference.testing.pytest_plugin`).
 """
 
 from .catalogue import (
     FOUNDATION_MODELS,
+    INFERENCE_PROFILE_ARN_CONDITION_KEY,
     INFERENCE_PROFILE_GEOGRAPHIES,
+    INVOKE_ACTIONS,
     SYSTEM_INFERENCE_PROFILES,
     FoundationModel,
     InferenceProfileGeography,
@@ -30,7 +36,9 @@ __all__ = [
     "FOUNDATION_MODELS",
     "FoundationModel",
     "IDEMPOTENCY_MISMATCH_MESSAGE",
+    "INFERENCE_PROFILE_ARN_CONDITION_KEY",
     "INFERENCE_PROFILE_GEOGRAPHIES",
+    "INVOKE_ACTIONS",
     "InferenceProfileGeography",
     "MAX_TAGS_PER_RESOURCE",
     "SYSTEM_INFERENCE_PROFILES",

@@ -34,6 +34,10 @@ class FoundationModel:
     inference_profile_geographies: tuple[str, ...] = ()
     response_streaming_supported: bool = True
     lifecycle_status: str = "ACTIVE"
+    #: False: bedrock-runtime refuses the model's own ID or ARN as modelId ("Invocation of model
+    #: ID ... with on-demand throughput isn't supported"); it is invoked through an inference
+    #: profile only (AWS lists such models with inference type ``INFERENCE_PROFILE``).
+    on_demand_invocation: bool = True
 
     def arn(self, region: str) -> str:
         """The model's ARN in ``region`` (foundation-model ARNs have no account)."""
@@ -114,7 +118,7 @@ FOUNDATION_MODELS: Mapping[str, FoundationModel] = {
         ),
         FoundationModel(
             "anthropic.claude-3-7-sonnet-20250219-v1:0", "Claude 3.7 Sonnet", "Anthropic",
-            ("TEXT", "IMAGE"), ("TEXT",), (), ("ON_DEMAND",), ("us", "eu", "apac"),
+            ("TEXT", "IMAGE"), ("TEXT",), (), ("ON_DEMAND",), ("us", "eu", "apac"), on_demand_invocation=False,
         ),
         FoundationModel(
             "anthropic.claude-3-haiku-20240307-v1:0", "Claude 3 Haiku", "Anthropic",
@@ -123,7 +127,7 @@ FOUNDATION_MODELS: Mapping[str, FoundationModel] = {
         ),
         FoundationModel(
             "anthropic.claude-sonnet-4-20250514-v1:0", "Claude Sonnet 4", "Anthropic",
-            ("TEXT", "IMAGE"), ("TEXT",), (), ("ON_DEMAND",), _ALL_GEOGRAPHIES,
+            ("TEXT", "IMAGE"), ("TEXT",), (), ("ON_DEMAND",), _ALL_GEOGRAPHIES, on_demand_invocation=False,
         ),
         FoundationModel(
             "amazon.nova-pro-v1:0", "Nova Pro", "Amazon",
@@ -218,3 +222,70 @@ def foundation_model_arn(region: str, model_id: str) -> str:
 def system_inference_profiles_in(region: str) -> list[SystemInferenceProfile]:
     """The system-defined inference profiles offered in ``region``."""
     return [p for p in SYSTEM_INFERENCE_PROFILES.values() if p.geography.offered_in(region)]
+
+
+# --------------------------------------------------------------------------- runtime and IAM rules
+# Service rules the emulator's bedrock-runtime applies (see :mod:`.runtime`), with their source.
+
+#: Where cross-region (system-defined) profiles route: a request through a ``us.``/``eu.``/
+#: ``apac.``/``global.`` profile, or an application profile copying one, is served in one of
+#: the regions listed in the profile's ``models`` (the geography's ``destination_regions``
+#: above). Source: "Supported Regions and models for inference profiles",
+#: https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html
+#: (the emulator offers a subset of each geography's regions).
+CROSS_REGION_INFERENCE_SOURCE = "https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html"
+
+#: The IAM action each bedrock-runtime operation is authorized with: Converse authorizes as
+#: InvokeModel and ConverseStream as InvokeModelWithResponseStream. Source: Service
+#: Authorization Reference, "Actions, resources, and condition keys for Amazon Bedrock",
+#: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonbedrock.html
+#: and "Carry out a conversation with the Converse API operations" (required permissions),
+#: https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference-call.html
+INVOKE_ACTIONS: Mapping[str, str] = {
+    "InvokeModel": "bedrock:InvokeModel",
+    "Converse": "bedrock:InvokeModel",
+    "InvokeModelWithResponseStream": "bedrock:InvokeModelWithResponseStream",
+    "ConverseStream": "bedrock:InvokeModelWithResponseStream",
+}
+
+#: Condition key holding the inference profile a request goes through; present in the request
+#: context only when the modelId is an inference profile (system-defined or application).
+#: Source: the Service Authorization Reference page above (condition keys table).
+INFERENCE_PROFILE_ARN_CONDITION_KEY = "bedrock:InferenceProfileArn"
+
+#: Through an inference profile, IAM authorizes the invoke action on the profile's ARN **and**
+#: on the foundation-model ARN in the region the request is routed to, so a grant must list
+#: the model in every destination region. Source: "Prerequisites for inference profiles",
+#: https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html
+PROFILE_AUTHORIZATION_SOURCE = "https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html"
+
+#: At the destination, ``aws:RequestedRegion`` is the destination region: a region-restricting
+#: SCP or policy must allow every destination region of a cross-region profile. Sources: AWS
+#: re:Post "Why do I get AccessDeniedException when I use an inference profile ... across
+#: Regions", https://repost.aws/knowledge-center/bedrock-access-denied-exception, and AWS's SCP
+#: example "Deny access to AWS based on the requested AWS region with Bedrock CRIS"
+#: (aws-samples/service-control-policy-examples).
+REQUESTED_REGION_AT_DESTINATION_SOURCE = "https://repost.aws/knowledge-center/bedrock-access-denied-exception"
+
+#: The wording of AWS's refusal of an identity-policy check (AccessDeniedException, HTTP 403).
+#: Source: "Troubleshoot access denied error messages",
+#: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+ACCESS_DENIED_IMPLICIT = (
+    "User: {principal} is not authorized to perform: {action} on resource: {resource} "
+    "because no identity-based policy allows the {action} action"
+)
+ACCESS_DENIED_EXPLICIT = (
+    "User: {principal} is not authorized to perform: {action} on resource: {resource} "
+    "with an explicit deny in an identity-based policy"
+)
+
+#: ValidationException messages of bedrock-runtime for a model identifier it cannot use.
+INVALID_MODEL_IDENTIFIER = "The provided model identifier is invalid."
+UNSUPPORTED_FOR_CONVERSE = "This action doesn't support the model that you provided. Try again with a supported text or chat model."
+UNSUPPORTED_FOR_STREAMING = "The model is unsupported for streaming."
+#: For a model with ``on_demand_invocation=False`` called by its own ID/ARN (the wording users
+#: report, e.g. cline/cline#2482, anthropics/anthropic-sdk-python#894).
+PROFILE_REQUIRED = (
+    "Invocation of model ID {model_id} with on-demand throughput isn\u2019t supported. "
+    "Retry your request with the ID or ARN of an inference profile that contains this model."
+)

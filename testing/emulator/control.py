@@ -8,7 +8,7 @@ import urllib.parse
 import urllib.request
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from .faults import ThrottleClock
 from .server import EmulatorServer
@@ -96,9 +96,11 @@ class BedrockEmulator:
         self.stop()
 
     def environment(self, region: str = DEFAULT_REGION) -> dict[str, str]:
-        """Environment variables that point boto3 (and Pulumi programs) at this emulator."""
+        """Environment variables that point boto3 (and Pulumi programs) at this emulator:
+        ``bedrock`` and ``bedrock-runtime`` clients both go to :attr:`endpoint`."""
         return {
             "AWS_ENDPOINT_URL_BEDROCK": self.endpoint,
+            "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": self.endpoint,
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_DEFAULT_REGION": region,
@@ -112,6 +114,22 @@ class BedrockEmulator:
 
         return boto3.client(
             "bedrock",
+            region_name=region,
+            endpoint_url=self.endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            config=Config(**config) if config else None,
+        )
+
+    def runtime_client(self, region: str = DEFAULT_REGION, **config: Any) -> Any:
+        """A boto3 ``bedrock-runtime`` client for this emulator (InvokeModel, Converse and their
+        streaming forms); ``region`` is the request's source region; ``config`` goes to
+        ``botocore.config.Config`` as for :meth:`client`."""
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client(
+            "bedrock-runtime",
             region_name=region,
             endpoint_url=self.endpoint,
             aws_access_key_id="testing",
@@ -266,6 +284,41 @@ class BedrockEmulator:
         """The current fault configuration."""
         return self._call("GET", "/faults")
 
+    # ------------------------------------------------------------------ runtime: IAM and routing
+
+    def set_identity_policy(
+        self, policy: Mapping[str, Any] | str | Sequence[Mapping[str, Any] | str] | None, principal_arn: str | None = None
+    ) -> None:
+        """Authorize every ``bedrock-runtime`` request against the caller's IAM identity policy.
+
+        ``policy``: a policy document (dict or JSON text), or a list of them (all the policies
+        attached to the caller); ``None`` (the default after :meth:`reset`) allows everything.
+        Evaluation follows IAM: an explicit Deny wins, else an Allow is needed; Action/NotAction
+        and Resource/NotResource with ``*``/``?`` wildcards; String*, Arn* and Null condition
+        operators (with ``IfExists``). Through an inference profile a request needs the invoke
+        action on the profile ARN and on the foundation-model ARN in the region it is routed to,
+        with ``bedrock:InferenceProfileArn`` = the profile ARN in the request context.
+        A refusal is ``AccessDeniedException`` (HTTP 403) naming the action and resource.
+        ``principal_arn``: the caller named in refusals and in ``aws:PrincipalArn`` (default
+        ``arn:aws:iam::123456789012:user/testing``). A policy using anything the emulator
+        cannot evaluate is refused here (:class:`EmulatorControlError`), never half-applied.
+        """
+        body: dict[str, Any] = {"policy": policy if isinstance(policy, (str, Mapping)) or policy is None else list(policy)}
+        if principal_arn is not None:
+            body["principalArn"] = principal_arn
+        self._call("POST", "/identity-policy", body)
+
+    def identity_policy(self) -> Any:
+        """The registered identity policy as given to :meth:`set_identity_policy` (None: none)."""
+        return self._call("GET", "/identity-policy")["policy"]
+
+    def route_to(self, region: str | None) -> None:
+        """Serve every request through an inference profile in ``region``, which must be one of
+        the profile's destination regions (else the request fails with ValidationException).
+        ``None`` (the default after :meth:`reset`): round-robin over the profile's regions, in
+        the order of its ``models``. The served region is ``served_region`` in :meth:`requests`."""
+        self._call("POST", "/route", {"region": region})
+
     # ------------------------------------------------------------------ request log
 
     def requests(self, operation: str | None = None) -> list[dict[str, Any]]:
@@ -273,7 +326,8 @@ class BedrockEmulator:
         ``operation``, ``method``, ``path``, ``status`` (what the client got; 0: connection reset),
         ``region``, ``error_code``, ``params``, ``time`` (emulator clock), ``fault`` (``"before"`` or
         ``"after"`` the operation ran, or None), ``connection_reset`` and ``operation_status`` (what
-        the operation itself returned; None if it did not run)."""
+        the operation itself returned; None if it did not run), and, for ``bedrock-runtime``
+        requests, ``served_region`` (the region that served it)."""
         query = f"?{urllib.parse.urlencode({'operation': operation})}" if operation else ""
         return self._call("GET", f"/requests{query}")["requests"]
 

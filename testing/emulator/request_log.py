@@ -33,6 +33,9 @@ class RecordedRequest:
     #: The HTTP status the operation itself produced, None if it did not run (a fault before it).
     #: Differs from ``status`` when a fault after the operation replaced the response.
     operation_status: int | None = None
+    #: bedrock-runtime requests: the region that served the request (a profile's destination
+    #: region; otherwise the request's region). None for control-plane requests.
+    served_region: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

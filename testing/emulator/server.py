@@ -23,7 +23,12 @@ GET      /_emulator/requests              ``{"requests": [...], "counts": {...}}
 DELETE   /_emulator/requests              clear the request log
 GET/POST /_emulator/token-semantics       read / set ``{"semantics": "ec2"|"ignore"}`` (kept by reset)
 POST     /_emulator/custom-models         ``{"modelName", "baseModelId", "region"?, "status"?, "accountId"?}`` → ``{"modelArn"}``
+GET/POST /_emulator/identity-policy       read / set ``{"policy": doc|[docs]|null, "principalArn"?}`` (see :mod:`.runtime`)
+GET/POST /_emulator/route                 read / set ``{"region": r|null}``: where profile requests are served
 =======  ===============================  ====================================================
+
+Requests under ``/model/`` are bedrock-runtime's (:mod:`.runtime`), served with the same
+faults, latency and request log as the control plane.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ from .faults import Fault, FaultInjector
 from .models import EmulatorRuntime, bedrock_emulator_backends, emulator_runtime
 from .request_log import RecordedRequest, RequestLog
 from .responses import BedrockEmulatorResponse, resolve_operation
+from .runtime import BedrockRuntimeResponse, RuntimeSettings, control_routes, is_runtime_request, resolve_runtime_operation
 from .urls import CONTROL_PREFIX
 
 DEFAULT_REGION = "us-east-1"
@@ -101,6 +107,7 @@ class EmulatorApplication:
         self.runtime = runtime
         self.faults = FaultInjector(emulator_time=lambda: self.runtime.clock.now().timestamp())
         self.log = RequestLog()
+        self.inference = RuntimeSettings()
         self._state_lock = threading.RLock()
         self._control_routes: dict[tuple[str, str], Callable[[dict[str, Any], Request], Any]] = {
             ("GET", "/health"): lambda body, req: {"status": "ok"},
@@ -131,6 +138,7 @@ class EmulatorApplication:
             ("POST", "/custom-models"): self._seed_custom_model,
             ("GET", "/token-semantics"): lambda body, req: {"semantics": self.runtime.token_semantics},
             ("POST", "/token-semantics"): self._set_token_semantics,
+            **control_routes(self.inference),
         }
 
     # ------------------------------------------------------------------ WSGI
@@ -145,12 +153,13 @@ class EmulatorApplication:
         return response(environ, start_response)
 
     def _serve_bedrock(self, request: EmulatorRequest) -> Response:
-        handler = BedrockEmulatorResponse()
+        runtime = is_runtime_request(request.path)
+        handler = BedrockRuntimeResponse(self.inference) if runtime else BedrockEmulatorResponse()
         handler.params = {}
         fault: Fault | None = None
         operation_status: int | None = None
         try:
-            operation, uri_params = resolve_operation(request)
+            operation, uri_params = (resolve_runtime_operation if runtime else resolve_operation)(request)
         except JsonRESTError as error:
             status, headers, body = _error_response(error)
             name = "Unknown"
@@ -183,6 +192,7 @@ class EmulatorApplication:
                 fault=fault.stage if fault is not None else None,
                 connection_reset=fault is not None and fault.reset,
                 operation_status=operation_status,
+                served_region=getattr(handler, "served_region", None),
             )
         )
         if fault is not None and fault.reset:
@@ -228,6 +238,7 @@ class EmulatorApplication:
             self.runtime.reset(durations)
             self.faults.reset()
             self.log.reset()
+            self.inference.reset()
 
     def _reset(self, body: dict[str, Any], request: Request) -> dict[str, Any]:
         durations = body.get("durations")
