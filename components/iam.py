@@ -2,6 +2,7 @@
 
 The one place this library builds IAM. :func:`invoke_policy_document` is pure: it takes ARNs that
 are already known (the components call it inside ``apply``) and returns a standard policy document.
+:func:`role_policy` attaches such a document to a role with pulumi-aws (``grant_invoke``).
 
 What AWS authorizes (Amazon Bedrock user guide, "Prerequisites for inference profiles"; actions,
 resource types and condition keys from the Service Authorization Reference for Amazon Bedrock):
@@ -23,6 +24,7 @@ resource types and condition keys from the Service Authorization Reference for A
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
@@ -36,6 +38,9 @@ __all__ = [
     "INVOKE_ACTION",
     "STREAM_ACTION",
     "invoke_policy_document",
+    "invoke_policy_json",
+    "invoke_target",
+    "profile_invoke_target",
     "role_policy",
 ]
 
@@ -123,6 +128,38 @@ def _allow(sid: str, actions: list[str], resources: list[str], condition: Option
 
 def _document(statements: list[dict[str, Any]]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": statements}
+
+
+# the components' side: policy documents from resource outputs
+
+
+def invoke_target(model_id: "pulumi.Input[str]", models: Any = (), source_profile: Any = None) -> "pulumi.Output[list[Any]]":
+    """``[model_id, models, source_profile]`` as one Output, the arguments of :func:`invoke_policy_document`."""
+    import pulumi
+
+    return pulumi.Output.all(model_id, models, source_profile)
+
+
+def profile_invoke_target(profile: Any) -> "pulumi.Output[list[Any]]":
+    """The invoke target of an ``ApplicationInferenceProfile``: its ARN, its ``models`` ARNs and its
+    system-profile source (``model_source.copy_from`` once resolved to an ARN), if any."""
+    return invoke_target(profile.arn, profile.models.apply(_model_arns), profile.model_source.apply(_system_profile_source))
+
+
+def invoke_policy_json(target: "pulumi.Output[list[Any]]", streaming: bool) -> "pulumi.Output[str]":
+    """:func:`invoke_policy_document` of ``target`` as JSON text, the form IAM resources take."""
+    return target.apply(
+        lambda values: json.dumps(invoke_policy_document(values[0], models=values[1], source_profile=values[2], streaming=streaming))
+    )
+
+
+def _model_arns(models: Any) -> list[str]:
+    return [m["model_arn"] for m in models or []]
+
+
+def _system_profile_source(model_source: Any) -> Optional[str]:
+    copy_from = (model_source or {}).get("copy_from") or ""
+    return copy_from if ":inference-profile/" in copy_from else None
 
 
 def role_policy(

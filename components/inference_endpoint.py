@@ -13,7 +13,6 @@ Reads top to bottom: arguments → the component → helpers.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, Mapping, Optional, TypedDict, Union
 
 import pulumi
@@ -110,12 +109,15 @@ class InferenceEndpoint(pulumi.ComponentResource):
     """``profile``, ``deployment`` or ``provisioned``."""
     base_model_id: pulumi.Output[str]
     """The foundation model ID or custom model ARN: what tells a client which request format to use."""
-    regions: pulumi.Output[list]
+    regions: pulumi.Output[list[str]]
     """Every region a request may be served in, sorted: the profile's ``models`` regions, else the child's region."""
     invoke_policy: pulumi.Output[str]
     """IAM policy JSON granting exactly the invoke access (see :func:`~.iam.invoke_policy_document`)."""
-    env: pulumi.Output[dict]
-    """``{"BEDROCK_MODEL_ID": model_id, "AWS_REGION": <child's region>}`` for a Lambda function or container."""
+    env: pulumi.Output[dict[str, str]]
+    """``{"BEDROCK_MODEL_ID": model_id, "AWS_REGION": <child's region>}`` for a container (ECS, EKS, App Runner)."""
+    lambda_env: pulumi.Output[dict[str, str]]
+    """``{"BEDROCK_MODEL_ID": model_id, "BEDROCK_REGION": <child's region>}`` for a Lambda function, where
+    ``AWS_REGION`` is reserved (Lambda sets it to the function's region and refuses it in the configuration)."""
     profile: Optional[ApplicationInferenceProfile]
     """The child profile, when ``kind`` is ``profile``."""
     deployment: Optional[CustomModelDeployment]
@@ -159,7 +161,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self, protect=_protect(arguments)),
             )
             arn, region = self.throughput.provisioned_model_arn, self.throughput.region
-            policy_inputs = pulumi.Output.all(arn, [], None)
+            target = iam.invoke_target(arn)
             regions = region.apply(lambda r: [r])
         elif kind == "deployment":
             self.deployment = CustomModelDeployment(
@@ -171,7 +173,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
             arn, region = self.deployment.arn, self.deployment.region
-            policy_inputs = pulumi.Output.all(arn, [], None)
+            target = iam.invoke_target(arn)
             regions = region.apply(lambda r: [r])
         else:
             self.profile = ApplicationInferenceProfile(
@@ -183,17 +185,17 @@ class InferenceEndpoint(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
             arn, region = self.profile.arn, self.profile.region
-            models = self.profile.models.apply(model_arns)
-            policy_inputs = pulumi.Output.all(arn, models, self.profile.model_source.apply(system_profile_source))
-            regions = models.apply(regions_of)
+            target = iam.profile_invoke_target(self.profile)
+            regions = target.apply(lambda values: regions_of(values[1]))
 
-        self._policy_inputs = policy_inputs
+        self._target = target
         self.model_id = arn
         self.kind = pulumi.Output.from_input(kind)
         self.base_model_id = pulumi.Output.from_input(model).apply(base_model_id)
         self.regions = regions
-        self.invoke_policy = self._policy(streaming=True)
+        self.invoke_policy = iam.invoke_policy_json(target, streaming=True)
         self.env = pulumi.Output.all(arn, region).apply(lambda values: {"BEDROCK_MODEL_ID": values[0], "AWS_REGION": values[1]})
+        self.lambda_env = pulumi.Output.all(arn, region).apply(lambda values: {"BEDROCK_MODEL_ID": values[0], "BEDROCK_REGION": values[1]})
         self.register_outputs({
             "model_id": self.model_id,
             "kind": self.kind,
@@ -201,6 +203,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
             "regions": self.regions,
             "invoke_policy": self.invoke_policy,
             "env": self.env,
+            "lambda_env": self.lambda_env,
         })
 
     def grant_invoke(
@@ -216,12 +219,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
         :param name: The RolePolicy's resource name. Default: ``<component>-invoke-<role resource name or role name>``;
             required when ``role`` is an Output.
         """
-        return iam.role_policy(self, self.pulumi_resource_name, role, self._policy(streaming), name)
-
-    def _policy(self, streaming: bool) -> pulumi.Output[str]:
-        return self._policy_inputs.apply(
-            lambda values: json.dumps(iam.invoke_policy_document(values[0], models=values[1], source_profile=values[2], streaming=streaming))
-        )
+        return iam.role_policy(self, self.pulumi_resource_name, role, iam.invoke_policy_json(self._target, streaming), name)
 
 
 def _check(label: str, arguments: Mapping[str, Any], default_tags: Mapping[str, str]) -> str:
@@ -297,16 +295,6 @@ def _protect(arguments: Mapping[str, Any]) -> Optional[bool]:
     return True if arguments["provisioned_throughput"].get("commitment_duration") is not None else None
 
 
-def model_arns(models: Any) -> list[str]:
-    """The profile's ``models`` output (``[{"model_arn": ...}]``) as ARNs."""
-    return [m["model_arn"] for m in models or []]
-
-
 def regions_of(arns: list[str]) -> list[str]:
     return sorted({arn.split(":")[3] for arn in arns})
 
-
-def system_profile_source(model_source: Any) -> Optional[str]:
-    """The system-defined profile ARN the profile copies, or None for a foundation model source."""
-    copy_from = (model_source or {}).get("copy_from") or ""
-    return copy_from if ":inference-profile/" in copy_from else None

@@ -9,7 +9,6 @@ Reads top to bottom: arguments → the component → checks.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, Mapping, Optional, TypedDict, Union
 
 import pulumi
@@ -17,7 +16,6 @@ import pulumi
 from ..providers.inference_profile import DESCRIPTION_RULE, NAME_RULE, ApplicationInferenceProfile
 from ..providers.validation import api_rule
 from . import iam
-from .inference_endpoint import model_arns, system_profile_source
 from .validation import (
     InvalidArgumentError,
     check_fields,
@@ -81,9 +79,9 @@ class InferenceProfileSet(pulumi.ComponentResource):
     """One Bedrock application inference profile per tenant, all copying one model, each tagged with
     its tenant key for cost allocation, with a per-tenant IAM policy."""
 
-    model_ids: pulumi.Output[dict]
+    model_ids: pulumi.Output[dict[str, str]]
     """Tenant key → the profile's ARN, to pass as ``modelId``."""
-    invoke_policies: pulumi.Output[dict]
+    invoke_policies: pulumi.Output[dict[str, str]]
     """Tenant key → IAM policy JSON that invokes that tenant's profile only."""
     profiles: dict[str, ApplicationInferenceProfile]
     """Tenant key → the child profile."""
@@ -110,7 +108,7 @@ class InferenceProfileSet(pulumi.ComponentResource):
         tag_key = arguments.get("tag_key", DEFAULT_TAG_KEY)
         shared_tags = arguments.get("tags")
         self.profiles = {}
-        self._policy_inputs: dict[str, pulumi.Output[Any]] = {}
+        self._targets: dict[str, pulumi.Output[list[Any]]] = {}
         for tenant, tenant_args in sorted(arguments["tenants"].items()):
             tenant_args = tenant_args or {}
             profile = ApplicationInferenceProfile(
@@ -123,12 +121,10 @@ class InferenceProfileSet(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self.profiles[tenant] = profile
-            self._policy_inputs[tenant] = pulumi.Output.all(
-                profile.arn, profile.models.apply(model_arns), profile.model_source.apply(system_profile_source)
-            )
+            self._targets[tenant] = iam.profile_invoke_target(profile)
 
         self.model_ids = pulumi.Output.all(**{t: p.arn for t, p in self.profiles.items()}) if self.profiles else pulumi.Output.from_input({})
-        policies = {t: self._policy(t, streaming=True) for t in self.profiles}
+        policies = {t: iam.invoke_policy_json(target, streaming=True) for t, target in self._targets.items()}
         self.invoke_policies = pulumi.Output.all(**policies) if policies else pulumi.Output.from_input({})
         self.register_outputs({"model_ids": self.model_ids, "invoke_policies": self.invoke_policies})
 
@@ -153,12 +149,8 @@ class InferenceProfileSet(pulumi.ComponentResource):
         """
         if tenant not in self.profiles:
             raise KeyError(f'InferenceProfileSet "{self.pulumi_resource_name}": no tenant {tenant!r}; tenants are {sorted(self.profiles)}')
-        return iam.role_policy(self, f"{self.pulumi_resource_name}-{tenant}", role, self._policy(tenant, streaming), name)
-
-    def _policy(self, tenant: str, streaming: bool) -> pulumi.Output[str]:
-        return self._policy_inputs[tenant].apply(
-            lambda values: json.dumps(iam.invoke_policy_document(values[0], models=values[1], source_profile=values[2], streaming=streaming))
-        )
+        policy = iam.invoke_policy_json(self._targets[tenant], streaming)
+        return iam.role_policy(self, f"{self.pulumi_resource_name}-{tenant}", role, policy, name)
 
 
 def tenant_tags(shared: Any, own: Any, tag_key: str, tenant: str) -> pulumi.Output[dict]:

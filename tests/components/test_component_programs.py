@@ -25,7 +25,6 @@ PROJECT = "bedrock-components"
 REGION = "us-east-1"
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 CONFIG = {"aws:region": REGION, "aws:defaultTags": {"tags": {"env": "test"}}}
-PROFILE = "pulumi-python:dynamic/bedrock:ApplicationInferenceProfile"
 
 
 def without_aws(env: dict[str, str]) -> dict[str, str]:
@@ -192,3 +191,28 @@ def test_moving_between_on_demand_and_provisioned_replaces_the_child_and_model_i
     assert {n: k for n, k in back.kinds().items() if k != "same"} == {"chat-profile": "create", "chat-throughput": "delete"}
     assert client.list_provisioned_model_throughputs()["provisionedModelSummaries"] == []
     stack.destroy()
+
+
+def test_preview_lets_unknown_inputs_through_to_the_providers_checks(bedrock_emulator: BedrockEmulator, stack: Stack) -> None:
+    def run() -> None:
+        custom = aws.bedrock.CustomModel(
+            "tuned-model",
+            base_model_identifier=FOUNDATION_MODELS[HAIKU].arn(REGION),
+            custom_model_name="tuned",
+            job_name="tune-1",
+            hyperparameters={"epochCount": "1"},
+            output_data_config={"s3_uri": "s3://bucket/out/"},
+            training_data_config={"s3_uri": "s3://bucket/train.jsonl"},
+            role_arn="arn:aws:iam::123456789012:role/bedrock-tuning",
+        )
+        tuned = InferenceEndpoint("tuned", model=custom.custom_model_arn, custom_model=True, tags={"team": "ml"})
+        pulumi.export("policy", tuned.invoke_policy)
+        pulumi.export("base_model_id", tuned.base_model_id)
+        pulumi.export("kind", tuned.kind)
+
+    bedrock_emulator.reset_log()
+    result = stack.preview(run)
+    assert result.kinds()["tuned-deployment"] == "create"
+    assert result.outputs["kind"] == "deployment"
+    assert isinstance(result.outputs["policy"], Unknown) and isinstance(result.outputs["base_model_id"], Unknown)
+    assert bedrock_emulator.counts() == {}

@@ -18,7 +18,7 @@ HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 SONNET_4 = "anthropic.claude-sonnet-4-20250514-v1:0"
 CUSTOM = f"arn:aws:bedrock:us-west-2:{ACCOUNT}:custom-model/anthropic.claude-3-haiku-20240307-v1:0:200k/abcdef123456"
 ENDPOINT = "bedrock-inference:index:InferenceEndpoint"
-OUTPUT_NAMES = ("model_id", "kind", "base_model_id", "regions", "invoke_policy", "env")
+OUTPUT_NAMES = ("model_id", "kind", "base_model_id", "regions", "invoke_policy", "env", "lambda_env")
 
 
 def endpoint_program(**kwargs: Any) -> Callable[[], None]:
@@ -61,6 +61,7 @@ def test_single_region_foundation_model_is_a_profile_copying_it() -> None:
     assert outputs["base_model_id"] == HAIKU
     assert outputs["regions"] == ["us-east-1"]
     assert outputs["env"] == {"BEDROCK_MODEL_ID": arn, "AWS_REGION": "us-east-1"}
+    assert outputs["lambda_env"] == {"BEDROCK_MODEL_ID": arn, "BEDROCK_REGION": "us-east-1"}
     policy = json.loads(outputs["invoke_policy"])
     assert policy == invoke_policy_document(arn, models=[FOUNDATION_MODELS[HAIKU].arn("us-east-1")])
     assert registered_outputs(recorded) == {k: outputs[k] for k in OUTPUT_NAMES}
@@ -109,6 +110,7 @@ def test_provisioned_throughput_is_protected_when_committed_unless_opted_out(thr
     assert outputs["kind"] == "provisioned" and outputs["model_id"] == arn and outputs["children"] == [False, False, True]
     assert outputs["regions"] == ["us-west-2"] and outputs["base_model_id"] == HAIKU
     assert outputs["env"] == {"BEDROCK_MODEL_ID": arn, "AWS_REGION": "us-west-2"}
+    assert outputs["lambda_env"] == {"BEDROCK_MODEL_ID": arn, "BEDROCK_REGION": "us-west-2"}
     assert json.loads(outputs["invoke_policy"]) == invoke_policy_document(arn)
 
 
