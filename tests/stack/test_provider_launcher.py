@@ -24,10 +24,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
 import sys
-import threading
 from pathlib import Path
 from typing import Any, Optional
 
@@ -37,10 +34,11 @@ import yaml
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2_grpc
 
+from .plugin_process import HANG_GUARD_SECONDS, PluginProcess
+
 ROOT = Path(__file__).resolve().parents[2]
 LAUNCHER = Path(__file__).with_name("pulumi-resource-pulumi-python")
 PROJECT_FILES = [ROOT / "Pulumi.yaml", *sorted(ROOT.glob("examples/*/Pulumi.yaml"))]
-HANG_GUARD_SECONDS = 60
 
 
 def engine_working_directory(root: Path, main: Optional[str]) -> Path:
@@ -102,23 +100,11 @@ def lay_out(project_file: Path, text: str, scratch: Path) -> tuple[Path, Path, O
     return root, engine_working_directory(root, main), venv / "bin" / "python"
 
 
-class Launched:
-    """The launcher process as the engine starts it, in its own process group."""
+class Launched(PluginProcess):
+    """The launcher as the engine starts it: ``<launcher> <engine address>`` in the main directory."""
 
     def __init__(self, cwd: Path, env: dict[str, str]) -> None:
-        self.process = subprocess.Popen(
-            ["sh", str(LAUNCHER), "127.0.0.1:1"],  # the engine passes its address; unused here
-            cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-        self.first_line = ""
-        reader = threading.Thread(target=self._read_first_line, daemon=True)
-        reader.start()
-        reader.join(HANG_GUARD_SECONDS)
-
-    def _read_first_line(self) -> None:
-        assert self.process.stdout is not None
-        self.first_line = self.process.stdout.readline().decode()
+        super().__init__(["sh", str(LAUNCHER), "127.0.0.1:1"], cwd, env)  # the engine address is unused here
 
     def interpreter(self) -> str:
         """argv[0] of the launcher's child process (the Python it started)."""
@@ -134,15 +120,6 @@ class Launched:
                 continue
         raise AssertionError("the launcher has no child process")
 
-    def stop(self) -> str:
-        """Kill the launcher and its child; return what they wrote to stderr."""
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        _, stderr = self.process.communicate(timeout=HANG_GUARD_SECONDS)
-        return stderr.decode()
-
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the launcher's child from /proc")
 @pytest.mark.parametrize("project_file", PROJECT_FILES, ids=lambda p: str(p.parent.relative_to(ROOT)) or "root")
@@ -154,8 +131,7 @@ def test_the_launcher_starts_the_provider_with_the_programs_interpreter(project_
 
     launched = Launched(cwd, engine_environment(yaml.safe_load(text)))
     try:
-        port = launched.first_line.strip()
-        assert port.isdigit(), f"no port from the launcher in {cwd}: {launched.first_line!r}"
+        port = launched.port
         assert os.path.normpath(launched.interpreter()) == str(program_python)
         with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
             info = provider_pb2_grpc.ResourceProviderStub(channel).GetPluginInfo(empty_pb2.Empty(), timeout=HANG_GUARD_SECONDS)
