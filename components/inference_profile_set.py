@@ -1,0 +1,215 @@
+"""InferenceProfileSet: one application inference profile per tenant or team, for cost allocation.
+
+Every profile copies the same model; the tenant key goes into a tag (``tag_key``), so Cost Explorer
+and CloudWatch split usage per tenant. Each child is named ``<set name>-<tenant key>``: adding or
+removing a tenant creates or deletes that tenant's profile and touches no other.
+
+Reads top to bottom: arguments → the component → checks.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping, Optional, TypedDict, Union
+
+import pulumi
+
+from ..providers.inference_profile import DESCRIPTION_RULE, NAME_RULE, ApplicationInferenceProfile
+from ..providers.validation import api_rule
+from . import iam
+from .validation import (
+    InvalidArgumentError,
+    check_fields,
+    check_string,
+    check_tags,
+    classify_model,
+    known,
+    stack_default_tags,
+)
+
+if TYPE_CHECKING:
+    import pulumi_aws as aws
+
+TYPE_TOKEN = "bedrock-inference:index:InferenceProfileSet"
+DEFAULT_TAG_KEY = "tenant"
+TAG_VALUE_RULE = api_rule("TagResource", "tags.[].value")
+
+
+class TenantArgs(TypedDict, total=False):
+    """One tenant of :class:`InferenceProfileSet`; every field is optional."""
+
+    tags: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]]
+    """Tags for this tenant's profile, over the set's ``tags`` (same key: the tenant's wins). Must not
+    set ``tag_key``. Updated in place."""
+    description: Optional[pulumi.Input[str]]
+    """1–200 characters of letters, digits, ``:`` and ``.``, each optionally followed by one space,
+    ``_`` or ``-``. Default: none. Replaces the tenant's profile on change."""
+    name: Optional[pulumi.Input[str]]
+    """The profile's name in AWS, 1–64 characters as ``description`` but without ``:`` and ``.``.
+    Default: ``<set name>-<tenant>-<8 hex>``. Replaces the tenant's profile on change."""
+
+
+class _InferenceProfileSetRequired(TypedDict):
+    model: pulumi.Input[str]
+    """The model every profile copies: a foundation model ID or ARN or a system (cross-region)
+    inference profile ID or ARN. Changing it replaces every profile."""
+    tenants: Mapping[str, TenantArgs]
+    """Tenant key → :class:`TenantArgs`. A key is 1–64 characters: letters and digits, each optionally
+    followed by one space, ``_`` or ``-`` (valid in a profile name and a tag value). The mapping and
+    its keys must be values (the fields inside may be Outputs)."""
+
+
+class InferenceProfileSetArgs(_InferenceProfileSetRequired, total=False):
+    """Arguments of :class:`InferenceProfileSet` (``model`` and ``tenants`` required)."""
+
+    tag_key: str
+    """The tag that holds the tenant key on each profile. Default: ``tenant``. Key rules: 1–128
+    characters of ``[a-zA-Z0-9\\s._:/=+@-]``, no ``aws:`` prefix."""
+    tags: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]]
+    """Tags on every profile, merged over the stack's ``aws:defaultTags``. With the tenant's tags and
+    ``tag_key`` at most 50 per profile. Updated in place."""
+    region: Optional[pulumi.Input[str]]
+    """Region of the profiles. Default: stack config ``aws:region``, else ``AWS_REGION``. Replaces every profile on change."""
+
+
+ARGUMENTS = tuple(InferenceProfileSetArgs.__annotations__)
+TENANT_ARGUMENTS = tuple(TenantArgs.__annotations__)
+
+
+class InferenceProfileSet(pulumi.ComponentResource):
+    """One Bedrock application inference profile per tenant, all copying one model, each tagged with
+    its tenant key for cost allocation, with a per-tenant IAM policy."""
+
+    model_ids: pulumi.Output[dict[str, str]]
+    """Tenant key → the profile's ARN, to pass as ``modelId``."""
+    invoke_policies: pulumi.Output[dict[str, str]]
+    """Tenant key → IAM policy JSON that invokes that tenant's profile only."""
+    profiles: dict[str, ApplicationInferenceProfile]
+    """Tenant key → the child profile."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: Optional[InferenceProfileSetArgs] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        **kwargs: Any,
+    ) -> None:
+        """
+        :param resource_name: The component's name; each child is ``<resource_name>-<tenant key>``.
+        :param args: The arguments (or give them as keyword arguments).
+        :param opts: Options for the component; children get ``parent=self``.
+        """
+        if args is not None and kwargs:
+            raise TypeError("InferenceProfileSet takes args or keyword arguments, not both")
+        arguments: Mapping[str, Any] = dict(args if args is not None else kwargs)
+        label = f'InferenceProfileSet "{resource_name}"'
+        _check(label, arguments, stack_default_tags())
+        super().__init__(TYPE_TOKEN, resource_name, None, opts)
+
+        tag_key = arguments.get("tag_key", DEFAULT_TAG_KEY)
+        shared_tags = arguments.get("tags")
+        self.profiles = {}
+        self._targets: dict[str, pulumi.Output[list[Any]]] = {}
+        for tenant, tenant_args in sorted(arguments["tenants"].items()):
+            tenant_args = tenant_args or {}
+            profile = ApplicationInferenceProfile(
+                f"{resource_name}-{tenant}",
+                model_source={"copy_from": arguments["model"]},
+                name=tenant_args.get("name"),
+                description=tenant_args.get("description"),
+                tags=tenant_tags(shared_tags, tenant_args.get("tags"), tag_key, tenant),
+                region=arguments.get("region"),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            self.profiles[tenant] = profile
+            self._targets[tenant] = iam.profile_invoke_target(profile)
+
+        self.model_ids = pulumi.Output.all(**{t: p.arn for t, p in self.profiles.items()}) if self.profiles else pulumi.Output.from_input({})
+        policies = {t: iam.invoke_policy_json(target, streaming=True) for t, target in self._targets.items()}
+        self.invoke_policies = pulumi.Output.all(**policies) if policies else pulumi.Output.from_input({})
+        self.register_outputs({"model_ids": self.model_ids, "invoke_policies": self.invoke_policies})
+
+    def grant_invoke(
+        self,
+        tenant: str,
+        role: Union["aws.iam.Role", pulumi.Input[str]],
+        *,
+        streaming: bool = True,
+        name: Optional[str] = None,
+    ) -> "aws.iam.RolePolicy":
+        """Attach ``tenant``'s policy to ``role`` as an inline ``aws.iam.RolePolicy`` child of this component.
+
+        pulumi-aws needs AWS credentials for this resource even in ``pulumi preview`` (pulumi-aws#3971);
+        :attr:`invoke_policies` alone keeps previews credential-free.
+
+        :param tenant: A key of ``tenants``.
+        :param role: An ``aws.iam.Role`` or a role name.
+        :param streaming: Also grant ``bedrock:InvokeModelWithResponseStream``. Default: true.
+        :param name: The RolePolicy's resource name. Default: ``<set>-<tenant>-invoke-<role resource name or role name>``;
+            required when ``role`` is an Output.
+        """
+        if tenant not in self.profiles:
+            raise KeyError(f'InferenceProfileSet "{self.pulumi_resource_name}": no tenant {tenant!r}; tenants are {sorted(self.profiles)}')
+        policy = iam.invoke_policy_json(self._targets[tenant], streaming)
+        return iam.role_policy(self, f"{self.pulumi_resource_name}-{tenant}", role, policy, name)
+
+
+def tenant_tags(shared: Any, own: Any, tag_key: str, tenant: str) -> pulumi.Output[dict]:
+    """The set's tags, overlaid by the tenant's, plus ``tag_key: tenant``."""
+    return pulumi.Output.all(shared, own).apply(lambda values: {**(values[0] or {}), **(values[1] or {}), tag_key: tenant})
+
+
+# checks
+
+
+def _check(label: str, arguments: Mapping[str, Any], default_tags: Mapping[str, str]) -> None:
+    check_fields(label, arguments, ARGUMENTS)
+    model = arguments.get("model")
+    if model is None:
+        raise InvalidArgumentError(label, "model", "is required: a foundation model or system inference profile, ID or ARN")
+    if not isinstance(model, pulumi.Output):
+        classified = classify_model(model) if isinstance(model, str) else None
+        if classified is None or classified.kind == "custom-model":
+            raise InvalidArgumentError(
+                label, "model",
+                "must be a foundation model ID or ARN or a system inference profile ID or ARN (an application "
+                f"inference profile cannot copy a custom model), got {model!r}",
+            )
+    tag_key = arguments.get("tag_key", DEFAULT_TAG_KEY)
+    if not isinstance(tag_key, str):
+        raise InvalidArgumentError(label, "tag_key", f"must be a string (not an Output), got {type(tag_key).__name__}")
+    check_tags(label, "tag_key", {tag_key: ""}, {})
+    shared = known(arguments.get("tags"))
+    check_tags(label, "tags", shared, default_tags)
+    if isinstance(shared, Mapping) and tag_key in shared:
+        raise InvalidArgumentError(label, "tags", f"must not set {tag_key!r}: the set puts each tenant's key there")
+    tenants = arguments.get("tenants")
+    if not isinstance(tenants, Mapping):
+        raise InvalidArgumentError(label, "tenants", f"must be a mapping of tenant key to tenant arguments, got {type(tenants).__name__} (a value, not an Output: each tenant is a child resource)")
+    names: dict[str, str] = {}
+    for tenant, tenant_args in tenants.items():
+        field = f"tenants[{tenant!r}]"
+        if not isinstance(tenant, str) or isinstance(tenant, pulumi.Output):
+            raise InvalidArgumentError(label, "tenants", f"keys must be strings, got {tenant!r}")
+        for rule in (NAME_RULE, TAG_VALUE_RULE):
+            problem = rule.problem(tenant)
+            if problem:
+                raise InvalidArgumentError(label, f"{field} (the key)", f"is used in the profile's resource name and tag {tag_key!r}: it {problem}")
+        tenant_args = tenant_args or {}
+        if not isinstance(tenant_args, Mapping):
+            raise InvalidArgumentError(label, field, f"must be a mapping with tags, description, name, got {type(tenant_args).__name__}")
+        check_fields(label, tenant_args, TENANT_ARGUMENTS, f"{field}.")
+        check_string(label, f"{field}.description", tenant_args.get("description"), DESCRIPTION_RULE)
+        check_string(label, f"{field}.name", tenant_args.get("name"), NAME_RULE)
+        explicit = tenant_args.get("name")
+        if isinstance(explicit, str):
+            if explicit in names:
+                raise InvalidArgumentError(label, f"{field}.name", f"{explicit!r} is also tenant {names[explicit]!r}'s profile name")
+            names[explicit] = tenant
+        own = known(tenant_args.get("tags"))
+        if isinstance(own, Mapping) and tag_key in own:
+            raise InvalidArgumentError(label, f"{field}.tags", f"must not set {tag_key!r}: the set puts the tenant key there")
+        own_known = own if isinstance(own, Mapping) else {} if own is None else None
+        shared_known = shared if isinstance(shared, Mapping) else {} if shared is None else None
+        if own_known is not None:
+            # With the set's tags unknown, the tenant's own tags and the tenant tag still count.
+            check_tags(label, f"{field}.tags", {**(shared_known or {}), **own_known, tag_key: tenant}, default_tags)
