@@ -38,7 +38,7 @@ from .plugin_process import HANG_GUARD_SECONDS, PluginProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 LAUNCHER = Path(__file__).with_name("pulumi-resource-pulumi-python")
-PROJECT_FILES = [ROOT / "Pulumi.yaml", *sorted(ROOT.glob("examples/*/Pulumi.yaml"))]
+PROJECT_FILES = [ROOT / "Pulumi.yaml", *sorted(ROOT.glob("examples/**/Pulumi.yaml"))]
 
 
 def engine_working_directory(root: Path, main: Optional[str]) -> Path:
