@@ -114,11 +114,13 @@ def test_the_workflow_installs_into_the_virtualenv_that_pulumi_yaml_and_the_pack
 
 
 class Analyzer(PluginProcess):
-    """The policy pack folder run as the Python language host runs a plugin: ``python <folder>``."""
+    """The policy pack folder run as the Python language host runs a policy pack (RunPlugin, kind
+    analyzer, sdk/python/cmd/pulumi-language-python/main.go): ``python -u -m pulumi.policy
+    <engine address> <pack folder>`` in the pack folder."""
 
     def __init__(self) -> None:
         pack = ROOT / pulumi_step()["with"]["policyPacks"]
-        super().__init__([sys.executable, "-u", str(pack)], pack, os.environ)
+        super().__init__([sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", str(pack)], pack, os.environ)
         self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
 
