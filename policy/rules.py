@@ -178,7 +178,7 @@ def _wildcard_resource(statement: dict[str, Any]) -> Optional[str]:
         return f"NotResource {as_list(statement['NotResource'])} (every other resource)"
     for resource in as_list(statement.get("Resource")):
         parts = resource.split(":", 5)
-        if resource == "*" or len(parts) < 6 and "*" in resource:
+        if resource == "*" or (len(parts) < 6 and "*" in resource):
             return resource
         if len(parts) == 6 and re.fullmatch(r"\*|[a-z-]+/\*", parts[5]):
             return resource

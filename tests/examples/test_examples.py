@@ -22,6 +22,9 @@ from typing import Any
 
 import pytest
 import yaml
+from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions, ResourceValidationArgs
+
+from pulumi_bedrock_inference.policy import POLICIES
 
 from pulumi_bedrock_inference.testing import program as simulator
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
@@ -103,6 +106,15 @@ def tags_of(emulator: BedrockEmulator, arn: str) -> dict[str, str]:
     return {t["key"]: t["value"] for t in emulator.client(REGION).list_tags_for_resource(resourceARN=arn)["tags"]}
 
 
+def policy_violations(policy: str, resource_type: str, props: dict[str, Any], urn: str = "urn:pulumi:dev::p::t::n") -> list[str]:
+    """What one policy of the repository's pack reports about these inputs (default settings)."""
+    options = PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
+    args = ResourceValidationArgs(resource_type, props, urn, urn.split("::")[-1], options, None, {})
+    violations: list[str] = []
+    next(p for p in POLICIES if p.name == policy).validate(args, lambda message, urn=None: violations.append(message))
+    return violations
+
+
 @pytest.fixture
 def registrations(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Resource name -> the last RegisterResource request (options such as ``protect`` included)."""
@@ -139,6 +151,7 @@ def check_team_cost_allocation(run: Run, up: RunResult) -> None:
         assert grant.type == "aws:iam/rolePolicy:RolePolicy"
         policy = grant.inputs["policy"]
         assert arn in policy and all(other not in policy for other in model_ids.values() if other != arn)
+        assert policy_violations("bedrock-no-invoke-on-wildcard", grant.type, grant.inputs) == []
     assert len(cost_centers) == 3
 
 
