@@ -117,7 +117,7 @@ def test_make_install_prints_one_line_or_pips_error(tmp_path: Path, fail: bool) 
     (venv / "bin").mkdir(parents=True)
     (venv / "bin" / "python").write_text(FAKE_VENV_PYTHON)
     (venv / "bin" / "python").chmod(0o755)
-    env = {**os.environ, "FAIL": "1" if fail else ""}
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")} | {"FAIL": "1" if fail else ""}
     result = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), "install", f"VENV={venv}"],
                             env=env, capture_output=True, text=True, timeout=120)
     output = result.stdout + result.stderr
