@@ -19,19 +19,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import grpc
 import pytest
 import yaml
-from google.protobuf import empty_pb2, json_format, struct_pb2
-from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+from google.protobuf import empty_pb2, json_format
+from pulumi.runtime.proto import analyzer_pb2
 
 from pulumi_bedrock_inference.policy import POLICIES
-from pulumi_bedrock_inference.testing import program as simulator
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess
 from pulumi_bedrock_inference.testing.program import Stack
 
-from .plugin_process import HANG_GUARD_SECONDS, PluginProcess
+from .plugin_process import HANG_GUARD_SECONDS
+from .policy_analyzer import Analyzer, Registration, capture_registrations
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "preview.yml"
@@ -113,62 +112,9 @@ def test_the_workflow_installs_into_the_virtualenv_that_pulumi_yaml_and_the_pack
 # --------------------------------------------------------------------------- the same preview, simulated
 
 
-class Analyzer(PluginProcess):
-    """The policy pack folder run as the Python language host runs a policy pack (RunPlugin, kind
-    analyzer, sdk/python/cmd/pulumi-language-python/main.go): ``python -u -m pulumi.policy
-    <engine address> <pack folder>`` in the pack folder."""
-
-    def __init__(self) -> None:
-        pack = ROOT / pulumi_step()["with"]["policyPacks"]
-        super().__init__([sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", str(pack)], pack, os.environ)
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
-        self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
-
-    def configure(self, config: dict[str, Any]) -> None:
-        """What the CLI sends for ``--policy-pack-config``: each policy's level and properties."""
-        levels = {"advisory": 0, "mandatory": 1, "disabled": 2, "remediate": 3}
-        defaults = {p.name: p.enforcement_level.value for p in POLICIES}  # type: ignore[union-attr]
-        request = analyzer_pb2.ConfigureAnalyzerRequest()
-        for name, default_level in defaults.items():
-            settings = dict(config.get(name, {}))
-            entry = request.policyConfig[name]
-            entry.enforcementLevel = levels[settings.pop("enforcementLevel", default_level)]  # type: ignore[assignment]
-            entry.properties.update(settings)
-        self.stub.Configure(request, timeout=HANG_GUARD_SECONDS)
-
-    def analyze(self, registration: Any) -> list[analyzer_pb2.AnalyzeDiagnostic]:
-        request = analyzer_pb2.AnalyzeRequest(
-            type=registration.type, name=registration.name, properties=registration.object,
-            urn=registration.urn, options=analyzer_pb2.AnalyzerResourceOptions(protect=registration.protect),
-        )
-        return list(self.stub.Analyze(request, timeout=HANG_GUARD_SECONDS).diagnostics)
-
-    def close(self) -> None:
-        self.channel.close()
-        self.stop()
-
-
-class Registration:
-    def __init__(self, request: Any, urn: str) -> None:
-        self.type, self.name, self.urn, self.protect = request.type, request.name, urn, request.protect
-        self.object = struct_pb2.Struct()
-        self.object.CopyFrom(request.object)
-
-
 @pytest.fixture
 def registrations(monkeypatch: pytest.MonkeyPatch) -> list[Registration]:
-    """Every RegisterResource request the program sends (what the engine hands to analyzers)."""
-    seen: list[Registration] = []
-    original = simulator._EngineMonitor.RegisterResource
-
-    def register(self: Any, request: Any) -> Any:
-        response = original(self, request)
-        if request.type != "pulumi:pulumi:Stack":
-            seen.append(Registration(request, response.urn))
-        return response
-
-    monkeypatch.setattr(simulator._EngineMonitor, "RegisterResource", register)
-    return seen
+    return capture_registrations(monkeypatch)
 
 
 def test_the_preview_needs_no_aws_credentials_makes_no_aws_call_and_passes_the_pack(
@@ -190,7 +136,7 @@ def test_the_preview_needs_no_aws_credentials_makes_no_aws_call_and_passes_the_p
     assert bedrock_emulator.counts() == {}
     assert [r.type for r in registrations] == ["pulumi-python:dynamic/bedrock:ApplicationInferenceProfile"]
 
-    analyzer = Analyzer()
+    analyzer = Analyzer(ROOT / pulumi_step()["with"]["policyPacks"])
     try:
         info = analyzer.stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=HANG_GUARD_SECONDS)
         assert info.name == "bedrock-inference" and {p.name for p in info.policies} == {p.name for p in POLICIES}
