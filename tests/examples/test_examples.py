@@ -5,7 +5,10 @@ preview with no AWS credentials and no AWS call, up, up again with no AWS call, 
 destroy leaving no Bedrock resource behind; plus what each example is there to show.
 
 The stack config is the project's own (``Pulumi.yaml`` values and defaults), plus what a user
-would set (custom model ARNs, created in the emulator with ``seed_custom_model``).
+would set (custom model ARNs, created in the emulator with ``seed_custom_model``). The committed
+provisioned endpoint cannot be destroyed before its commitment ends: its own test checks that
+destroy deletes nothing. The CI policy pack (policy-pack/, with the workflow's config) analyzes
+every example's preview.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ import yaml
 from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions, ResourceValidationArgs
 
 from pulumi_bedrock_inference.policy import POLICIES
-
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess
 from pulumi_bedrock_inference.testing.program import RunResult, Stack
