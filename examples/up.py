@@ -1,12 +1,16 @@
-"""`make up`: `pulumi up` of the example stack in Pulumi.yaml.
+"""`make up`: `pulumi up` of the repository's own stack (Pulumi.yaml: the quickstart example).
 
-- With AWS credentials at hand (and TARGET unset or ``aws``) and the Pulumi CLI installed: a
-  plain ``pulumi up`` of stack ``dev`` against your AWS account, with your usual Pulumi backend.
-- Otherwise against the local Bedrock emulator (``TARGET=emulator`` forces it): the emulator is
-  started, the stack is deployed to it with a throw-away local backend, and destroyed at the end.
-- Where the Pulumi CLI is missing, it says how to get it and runs the same program through this
-  package's engine simulator (the real dynamic-provider process, driven over gRPC as the engine
-  drives it) against the emulator: preview, up, a second up (no changes), refresh and destroy.
+``TARGET`` picks where it goes:
+
+- ``emulator`` (the default): the local Bedrock emulator shipped in this package. AWS settings of
+  your environment (keys, profile, config files) are hidden from the run, so nothing reaches an
+  AWS account even when credentials are at hand. With the Pulumi CLI installed: ``pulumi up`` of
+  a throw-away stack in a temporary local backend, then ``pulumi destroy``. Without the CLI: the
+  same program through this package's engine simulator (the real dynamic-provider process,
+  driven over gRPC as the engine drives it): preview, up, up again, refresh and destroy.
+- ``aws``: your AWS account, with your usual credentials and Pulumi backend: a normal interactive
+  ``pulumi up`` of stack ``dev``, which shows the plan and asks before changing anything. Needs
+  the Pulumi CLI.
 """
 
 from __future__ import annotations
@@ -17,12 +21,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
-import boto3
-
 ROOT = Path(__file__).resolve().parents[1]
-PROGRAM = ROOT / "examples" / "quickstart" / "__main__.py"
+PROGRAM = ROOT / "__main__.py"
+TARGETS = ("emulator", "aws")
 PROJECT = "bedrock-inference-quickstart"
 REGION = "us-east-1"
 INSTALL_CLI = (
@@ -35,23 +39,33 @@ INSTALL_CLI = (
 
 
 def main() -> int:
-    target = os.environ.get("TARGET") or ("aws" if boto3.Session().get_credentials() else "emulator")
+    target = os.environ.get("TARGET") or "emulator"
+    if target not in TARGETS:
+        print(f"TARGET={target!r} is not one of {', '.join(TARGETS)} (default: emulator)", file=sys.stderr)
+        return 2
     cli = shutil.which("pulumi")
     if target == "aws":
         if not cli:
-            print(INSTALL_CLI.split("\nthen")[0] + "\nthen run `make up` again (or TARGET=emulator make up to try it locally).")
+            print(INSTALL_CLI.split("\nthen")[0] + "\nthen run `TARGET=aws make up` again (or `make up` to try it on the local emulator).")
             return 1
-        return run([cli, "stack", "select", "--create", "dev"]) or run([cli, "up", "--yes"])
+        print("TARGET=aws: `pulumi up` of stack dev in your AWS account; it shows the plan and asks before changing anything.")
+        return run([cli, "stack", "select", "--create", "dev"]) or run([cli, "up"])
 
     from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 
     with BedrockEmulator(durations=2) as emulator:
-        env = {**os.environ, **emulator.environment(REGION), "AWS_REGION": REGION}
-        print(f"Local Bedrock emulator at {emulator.endpoint} (no AWS account used)")
+        env = {**without_aws_settings(os.environ), **emulator.environment(REGION), "AWS_REGION": REGION}
+        print(f"Local Bedrock emulator at {emulator.endpoint} (no AWS account used; TARGET=aws deploys to yours)")
         if cli:
             return deploy_with_cli(cli, env)
         print(INSTALL_CLI)
         return deploy_with_simulator(env, emulator)
+
+
+def without_aws_settings(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` without AWS credentials, profile or endpoints, and with no AWS config files."""
+    kept = {k: v for k, v in env.items() if not k.startswith("AWS_")}
+    return {**kept, "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
 
 
 def run(command: list[str], env: dict[str, str] | None = None) -> int:
@@ -75,6 +89,7 @@ def deploy_with_simulator(env: dict[str, str], emulator: object) -> int:
     from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess
     from pulumi_bedrock_inference.testing.program import Stack
 
+    os.environ.clear()
     os.environ.update(env)
 
     def program() -> None:

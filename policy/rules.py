@@ -1,0 +1,260 @@
+"""The Bedrock inference policies: one validation function per rule, then the policy objects.
+
+Every function takes ``(args: ResourceValidationArgs, report_violation)`` like any pulumi_policy
+validation and reads its settings from ``args.get_config()``, falling back to the defaults of
+its config schema. Resources of other types are left alone. A property that is unknown during
+preview makes pulumi_policy skip the rule for that resource with a note (its proxy raises
+``UnknownValueError``); ``pulumi up`` checks it again with the value known.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable
+from typing import Any, Optional
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+)
+
+from .resources import (
+    INFERENCE_PROFILE_TYPES,
+    PROVISIONED_THROUGHPUT_TYPES,
+    TAGGABLE_TYPES,
+    as_list,
+    commitment_duration,
+    model_reference,
+    model_units,
+    parse_model_reference,
+    policy_documents,
+    stack_of,
+    statements,
+    tags,
+)
+
+COMMITMENT_DURATIONS = ["OneMonth", "SixMonths"]
+DEFAULT_COST_TAG_KEYS = ["cost-center"]
+DEFAULT_COMMITMENT_STACKS = ["prod"]
+DEFAULT_MAX_MODEL_UNITS = 2
+DEFAULT_INVOKE_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+
+Validation = Callable[[ResourceValidationArgs, ReportViolation], None]
+
+
+def _setting(args: ResourceValidationArgs, key: str, default: Any) -> Any:
+    value = args.get_config().get(key)
+    return default if value is None else value
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def committed_throughput_protected(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """A provisioned throughput with a commitment term must have ``protect=True``."""
+    if args.resource_type not in PROVISIONED_THROUGHPUT_TYPES:
+        return
+    duration = commitment_duration(args.props, args.resource_type)
+    if duration in _setting(args, "commitment_durations", COMMITMENT_DURATIONS) and not args.opts.protect:
+        report_violation(
+            f"Provisioned throughput '{args.name}' has a {duration} commitment but is not protected: a "
+            "destroy or a replacing change would try to delete it, which AWS refuses until the commitment "
+            "ends (and bills it until then). Set opts=pulumi.ResourceOptions(protect=True); "
+            "InferenceEndpoint does it unless protect_commitment=False.",
+            None,
+        )
+
+
+def required_cost_allocation_tags(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """Bedrock inference resources carry every required cost-allocation tag key, with a value."""
+    if args.resource_type not in TAGGABLE_TYPES:
+        return
+    present = {key for key, value in tags(args.props).items() if value not in (None, "")}
+    missing = [key for key in _setting(args, "keys", DEFAULT_COST_TAG_KEYS) if key not in present]
+    if missing:
+        report_violation(
+            f"'{args.name}' ({args.resource_type}) lacks the cost-allocation tag(s) {', '.join(missing)}: "
+            "add them to its tags (stack aws:defaultTags do not count here: a policy sees only the "
+            "resource's own tags).",
+            None,
+        )
+
+
+def commitments_only_in_allowed_stacks(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """Committed throughput (optionally any provisioned throughput) only in the listed stacks."""
+    if args.resource_type not in PROVISIONED_THROUGHPUT_TYPES:
+        return
+    duration = commitment_duration(args.props, args.resource_type)
+    if duration is None and not _setting(args, "include_no_commitment", False):
+        return
+    stack = stack_of(args.urn)
+    allowed = _setting(args, "stacks", DEFAULT_COMMITMENT_STACKS)
+    if stack not in allowed:
+        what = f"a {duration} commitment" if duration else "provisioned throughput (billed per hour)"
+        report_violation(
+            f"Stack '{stack}' may not buy {what} ('{args.name}'); allowed stacks: {', '.join(allowed) or 'none'}.",
+            None,
+        )
+
+
+def model_units_cap(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """A provisioned throughput buys at most ``max_model_units`` model units."""
+    if args.resource_type not in PROVISIONED_THROUGHPUT_TYPES:
+        return
+    units = model_units(args.props, args.resource_type)
+    cap = int(_setting(args, "max_model_units", DEFAULT_MAX_MODEL_UNITS))
+    if units > cap:
+        report_violation(
+            f"Provisioned throughput '{args.name}' buys {units} model units; the cap is {cap} (policy config max_model_units).",
+            None,
+        )
+
+
+def allowed_models_and_regions(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """Only allowed model families, regions and cross-region geographies (data residency)."""
+    if args.resource_type not in TAGGABLE_TYPES:
+        return
+    families = _setting(args, "model_families", [])
+    regions = _setting(args, "regions", [])
+    geographies = _setting(args, "geographies", [])
+    region = args.props.get("region")
+    if regions and region and region not in regions:
+        report_violation(f"'{args.name}' is created in {region}; allowed regions: {', '.join(regions)}.", None)
+    reference = model_reference(args.props, args.resource_type)
+    if not reference:
+        return
+    model = parse_model_reference(reference)
+    if regions and model.region and model.region not in regions:
+        report_violation(f"'{args.name}' uses {reference} in {model.region}; allowed regions: {', '.join(regions)}.", None)
+    if geographies and model.geography and model.geography not in geographies:
+        report_violation(
+            f"'{args.name}' uses the {model.geography}. cross-region profile {reference}, which routes requests to "
+            f"regions outside the allowed geographies ({', '.join(geographies)}); use a "
+            f"{' or '.join(g + '.' for g in geographies)} profile or a single-region model.",
+            None,
+        )
+    if families and model.model_id and not any(model.model_id.startswith(f) for f in families):
+        report_violation(
+            f"'{args.name}' uses model {model.model_id}, which is not in an allowed family ({', '.join(families)}).",
+            None,
+        )
+
+
+def no_invoke_on_wildcard(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """No IAM policy allows ``bedrock:InvokeModel*`` on every resource."""
+    actions = _setting(args, "actions", DEFAULT_INVOKE_ACTIONS)
+    for document in policy_documents(args.props, args.resource_type):
+        for index, statement in enumerate(statements(document)):
+            if statement.get("Effect") != "Allow":
+                continue
+            granted = _granted_actions(statement, actions)
+            wildcard = _wildcard_resource(statement)
+            if granted and wildcard:
+                label = statement.get("Sid") or f"#{index}"
+                report_violation(
+                    f"'{args.name}' ({args.resource_type}) statement {label} allows {', '.join(granted)} on "
+                    f"{wildcard}: grant the exact inference profile, deployment or provisioned model ARNs "
+                    "(InferenceEndpoint.grant_invoke / invoke_policy build such a policy).",
+                    None,
+                )
+
+
+def _granted_actions(statement: dict[str, Any], actions: list[str]) -> list[str]:
+    """The ``actions`` a statement's Action (or NotAction) covers, IAM wildcards and case rules."""
+    if "NotAction" in statement:
+        excluded = as_list(statement["NotAction"])
+        return [a for a in actions if not any(fnmatch.fnmatchcase(a.lower(), p.lower()) for p in excluded)]
+    patterns = as_list(statement.get("Action"))
+    return [a for a in actions if any(fnmatch.fnmatchcase(a.lower(), p.lower()) for p in patterns)]
+
+
+def _wildcard_resource(statement: dict[str, Any]) -> Optional[str]:
+    """The resource pattern that covers every resource of a kind (``*``, ``...:foundation-model/*``)."""
+    if "NotResource" in statement:
+        return f"NotResource {as_list(statement['NotResource'])} (every other resource)"
+    for resource in as_list(statement.get("Resource")):
+        parts = resource.split(":", 5)
+        if resource == "*" or (len(parts) < 6 and "*" in resource):
+            return resource
+        if len(parts) == 6 and re.fullmatch(r"\*|[a-z-]+/\*", parts[5]):
+            return resource
+    return None
+
+
+# --------------------------------------------------------------------------- the policies
+
+
+def _strings(description: str, default: list[str]) -> dict[str, Any]:
+    return {"type": "array", "items": {"type": "string"}, "default": default, "description": description}
+
+
+POLICIES: list[ResourceValidationPolicy] = [
+    ResourceValidationPolicy(
+        name="bedrock-committed-throughput-protected",
+        description="Provisioned throughput with a commitment term must be protected (protect=True).",
+        validate=committed_throughput_protected,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=PolicyConfigSchema({
+            "commitment_durations": _strings("Commitment terms that require protect=True.", COMMITMENT_DURATIONS),
+        }),
+    ),
+    ResourceValidationPolicy(
+        name="bedrock-cost-allocation-tags",
+        description="Bedrock inference profiles, deployments and throughput carry the required cost-allocation tags.",
+        validate=required_cost_allocation_tags,
+        enforcement_level=EnforcementLevel.ADVISORY,
+        config_schema=PolicyConfigSchema({
+            "keys": _strings("Tag keys every Bedrock inference resource must have (non-empty values).", DEFAULT_COST_TAG_KEYS),
+        }),
+    ),
+    ResourceValidationPolicy(
+        name="bedrock-commitments-in-allowed-stacks",
+        description="Committed provisioned throughput only in the allowed stacks.",
+        validate=commitments_only_in_allowed_stacks,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=PolicyConfigSchema({
+            "stacks": _strings("Stacks that may buy committed throughput.", DEFAULT_COMMITMENT_STACKS),
+            "include_no_commitment": {
+                "type": "boolean", "default": False,
+                "description": "Also restrict provisioned throughput without a commitment (billed per hour).",
+            },
+        }),
+    ),
+    ResourceValidationPolicy(
+        name="bedrock-model-units-cap",
+        description="A provisioned throughput buys at most max_model_units model units.",
+        validate=model_units_cap,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=PolicyConfigSchema({
+            "max_model_units": {"type": "integer", "minimum": 1, "default": DEFAULT_MAX_MODEL_UNITS,
+                                "description": "The most model units one provisioned throughput may buy."},
+        }),
+    ),
+    ResourceValidationPolicy(
+        name="bedrock-allowed-models-and-regions",
+        description="Only allowed model families, regions and cross-region geographies (e.g. no global. profile under data residency).",
+        validate=allowed_models_and_regions,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=PolicyConfigSchema({
+            "model_families": _strings(
+                "Model ID prefixes allowed, without the geography prefix, e.g. anthropic.claude-3-5, amazon.nova. Empty: any.", []),
+            "regions": _strings("Regions resources and source ARNs may be in. Empty: any.", []),
+            "geographies": _strings(
+                "Cross-region profile geographies allowed as a source (us, eu, apac, jp, global...). Empty: any.", []),
+        }),
+    ),
+    ResourceValidationPolicy(
+        name="bedrock-no-invoke-on-wildcard",
+        description="No IAM policy allows bedrock:InvokeModel* on every resource (*).",
+        validate=no_invoke_on_wildcard,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=PolicyConfigSchema({
+            "actions": _strings("Actions that must never be allowed on a wildcard resource.", DEFAULT_INVOKE_ACTIONS),
+        }),
+    ),
+]
+"""Every policy of the pack, ready for ``PolicyPack(name, policies=POLICIES)``."""
