@@ -25,7 +25,7 @@ def snippets() -> dict[str, str]:
 
 def test_the_readme_has_the_ten_line_test_and_the_control_api_snippet() -> None:
     found = snippets()
-    assert list(found) == ["stack", "control"]
+    assert list(found) == ["stack", "control", "runtime"]
     test_lines = found["stack"].split("def test_stack")[1].strip().splitlines()
     assert len(test_lines) <= 10
     for call in ("seed_custom_model", "set_durations", "advance", "error_next", "requests", "count", "reset_log"):
@@ -41,4 +41,4 @@ def test_the_readme_snippets_pass_as_a_users_tests(tmp_path: Path) -> None:
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "2 passed" in result.stdout
+    assert "3 passed" in result.stdout
