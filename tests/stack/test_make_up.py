@@ -151,7 +151,7 @@ def build_metadata(project: Path) -> str:
 def copy_of_project(tmp_path: Path) -> Path:
     project = tmp_path / "project"
     project.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, project / name)
     table = (ROOT / "pyproject.toml").read_text().split("[tool.setuptools.package-dir]")[1].split("\n[")[0]
     top_dirs = {line.split("=")[1].strip().strip('"').split("/")[0] for line in table.strip().splitlines()}
