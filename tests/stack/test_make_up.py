@@ -165,5 +165,6 @@ def test_build_metadata_has_no_deprecation_warning_unlike_the_license_table(tmp_
     assert "Deprecat" not in build_metadata(project)
     text = (project / "pyproject.toml").read_text()
     assert 'license = "Apache-2.0"' in text
-    (project / "pyproject.toml").write_text(text.replace('license = "Apache-2.0"', 'license = { text = "Apache-2.0" }'))
+    table_form = text.replace('license = "Apache-2.0"', 'license = { text = "Apache-2.0" }').replace('license-files = ["LICENSE"]\n', "")
+    (project / "pyproject.toml").write_text(table_form)
     assert "`project.license` as a TOML table is deprecated" in build_metadata(project)
