@@ -7,9 +7,11 @@ the provider process ever lives on an instance.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from typing import Any, Callable, ClassVar, Mapping
 import pulumi
 from pulumi.dynamic import ConfigureRequest, DiffResult, ResourceProvider
 from pulumi.output import Unknown
+from pulumi.runtime.config import is_config_secret
 
 from . import tags as tagging
 from .client import bedrock_client, default_region
@@ -112,6 +115,9 @@ class BedrockProvider(ResourceProvider):
         config = self.stack_config
         for key, reason in config.problems:
             checker.fail(key, reason)
+        if not config.profile:
+            for variable, reason in environment_profile_problems():
+                checker.fail(variable, reason)
         if checker.present("region"):
             checker.string("region", REGION_RULE)
             return
@@ -281,6 +287,35 @@ class BedrockProvider(ResourceProvider):
         }
 
 
+def environment_profile_problems() -> list[tuple[str, str]]:
+    """``AWS_PROFILE`` (or ``AWS_DEFAULT_PROFILE``) naming no profile of the shared config files:
+    every AWS call would fail with botocore's ProfileNotFound, so check says so first."""
+    for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        profile = os.environ.get(variable)
+        if profile:
+            available = _available_profiles(os.environ.get("AWS_CONFIG_FILE"), os.environ.get("AWS_SHARED_CREDENTIALS_FILE"))
+            if profile not in available:
+                listed = ", ".join(sorted(available)) or "none"
+                return [(variable, (
+                    f"{variable} (environment) must name a profile of the shared AWS config files (~/.aws/config and "
+                    f"~/.aws/credentials, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE): {profile!r} is not one "
+                    f"(profiles there: {listed}); set stack config aws:profile or fix the variable"
+                ))]
+            return []
+    return []
+
+
+@functools.lru_cache(maxsize=8)
+def _available_profiles(_config_file: str | None, _credentials_file: str | None) -> frozenset[str]:
+    """The profiles of the shared config files (cached per file location: read once per process)."""
+    import botocore.session
+
+    try:
+        return frozenset(botocore.session.Session().available_profiles)
+    except Exception:  # an unreadable file: botocore's own error comes with the first call
+        return frozenset()
+
+
 def resource_props(args: Any, inputs: tuple[str, ...], outputs: tuple[str, ...], resource_name: str) -> dict[str, Any]:
     """The props a resource class registers: its inputs, the autoname seed, and outputs as ``None``
     (a dynamic resource exposes only the properties it registered)."""
@@ -302,10 +337,12 @@ def resource_options(
     from an input are secret whenever that input is, or holds, an Output or awaitable; derived
     from plain values they stay readable.
     """
-    secret = sorted({output for field, outputs in derived.items() if _may_be_secret(getattr(args, field, None)) for output in outputs})
+    secret = {output for field, outputs in derived.items() if _may_be_secret(getattr(args, field, None)) for output in outputs}
+    if is_config_secret("aws:defaultTags"):
+        secret.add("tags_all")  # the default tags are merged into it, and the provider never sees that they are secret
     if not secret:
         return opts
-    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=secret))
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=sorted(secret)))
 
 
 def _may_be_secret(value: Any) -> bool:

@@ -116,9 +116,12 @@ class ApiStringRule(StringRule):
 
 @functools.lru_cache(maxsize=None)
 def _bedrock_model() -> Any:
-    import botocore.session
+    # Straight from botocore's data files: a session would read the AWS profile's config, and a
+    # missing AWS_PROFILE would then fail every check with a traceback.
+    from botocore.loaders import create_loader
+    from botocore.model import ServiceModel
 
-    return botocore.session.get_session().get_service_model("bedrock")
+    return ServiceModel(create_loader().load_service_model("bedrock", "service-2"), "bedrock")
 
 
 @functools.lru_cache(maxsize=None)

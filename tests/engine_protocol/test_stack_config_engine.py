@@ -68,3 +68,21 @@ def test_good_config_after_a_fix_checks_clean(engine: DynamicProviderProcess, be
     type_name, provider, inputs = RESOURCES[0]
     checked = engine.check(f"urn:pulumi:dev::proj::pulumi-python:dynamic/bedrock:{type_name}::x", {}, with_provider({**inputs, "_autoname": "proj/dev/x"}, provider))
     assert checked.failures == [] and checked.inputs["region"] == "us-east-1"
+
+
+@pytest.mark.parametrize(("type_name", "provider", "inputs"), RESOURCES, ids=[r[0] for r in RESOURCES])
+def test_a_missing_aws_profile_in_the_environment_is_a_check_failure_not_a_traceback(
+    bedrock_emulator: BedrockEmulator, tmp_path: Path, type_name: str, provider: ResourceProvider, inputs: dict[str, Any]
+) -> None:
+    # botocore raises ProfileNotFound on any session built under AWS_PROFILE=nope, even with aws:region set.
+    (tmp_path / "config").write_text("[profile ml]\nregion = us-east-1\n")
+    env = {**os.environ, "AWS_PROFILE": "nope", "AWS_CONFIG_FILE": str(tmp_path / "config"),
+           "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none")}
+    with DynamicProviderProcess(env=env, project="proj") as engine:
+        engine.configure({"aws:region": "us-east-1"})
+        urn = f"urn:pulumi:dev::proj::pulumi-python:dynamic/bedrock:{type_name}::x"
+        checked = engine.check(urn, {}, with_provider({**inputs, "_autoname": "proj/dev/x"}, provider))
+
+    assert [f.property for f in checked.failures] == ["AWS_PROFILE"]
+    assert "'nope' is not one (profiles there: ml)" in checked.failures[0].reason
+    assert bedrock_emulator.counts() == {}

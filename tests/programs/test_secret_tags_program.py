@@ -68,3 +68,20 @@ def test_a_secret_model_makes_the_outputs_derived_from_it_secret(bedrock_emulato
     for name, derived in (("chat", "models"), ("tuned", "update_details"), ("pt", "foundation_model_arn")):
         _, state = stack.state.find(name)
         assert derived in state.secret_keys and "tags_all" not in state.secret_keys, (name, state.secret_keys)
+
+
+def test_secret_default_tags_make_tags_all_secret(bedrock_emulator: BedrockEmulator) -> None:
+    def program() -> None:
+        profile = ApplicationInferenceProfile("chat", model_source={"copy_from": HAIKU}, tags={"team": "ml"})
+        pulumi.export("tags_all_is_secret", pulumi.Output.from_input(profile.tags_all.is_secret()))
+
+    config = {"aws:region": "us-east-1", "aws:defaultTags": {"tags": {"billing-code": "s3cr3t"}}}
+    with DynamicProviderProcess(env=dict(os.environ), project="proj") as process:
+        plain = Stack("proj", "dev", config, process).up(program)
+    with DynamicProviderProcess(env=dict(os.environ), project="proj") as process:
+        stack = Stack("proj", "prod", config, process, secret_config_keys=["aws:defaultTags"])
+        secret = stack.up(program)
+    assert plain.outputs["tags_all_is_secret"] is False
+    assert secret.outputs["tags_all_is_secret"] is True
+    _, state = stack.state.find("chat")
+    assert "tags_all" in state.secret_keys and state.outputs["tags_all"]["billing-code"] == "s3cr3t"
