@@ -153,8 +153,15 @@ class InferenceProfileSet(pulumi.ComponentResource):
         return iam.role_policy(self, f"{self.pulumi_resource_name}-{tenant}", role, policy, name)
 
 
-def tenant_tags(shared: Any, own: Any, tag_key: str, tenant: str) -> pulumi.Output[dict]:
-    """The set's tags, overlaid by the tenant's, plus ``tag_key: tenant``."""
+def tenant_tags(shared: Any, own: Any, tag_key: str, tenant: str) -> Any:
+    """The set's tags, overlaid by the tenant's, plus ``tag_key: tenant``.
+
+    A plain mapping while both are mappings (their values may be Outputs), so plain tags stay
+    plain and the profile's ``tags_all`` is secret only when a tag really may be; an Output only
+    when a whole mapping is one.
+    """
+    if isinstance(shared, (Mapping, type(None))) and isinstance(own, (Mapping, type(None))):
+        return {**(shared or {}), **(own or {}), tag_key: tenant}
     return pulumi.Output.all(shared, own).apply(lambda values: {**(values[0] or {}), **(values[1] or {}), tag_key: tenant})
 
 
