@@ -1,11 +1,14 @@
 """Whole programs with both components, through the engine simulator and the real provider process,
 against the local Bedrock emulator: preview without credentials, up, up again, tenants added and
-removed, tags changed, refresh and destroy; and grant_invoke with the aws:iam resources mocked."""
+removed, tags changed, refresh and destroy; grant_invoke with the aws:iam resources mocked; and an
+endpoint on committed throughput, protected until ``protect_commitment=False``, then refused by the
+provider until the emulator's clock passes its commitment's end."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -17,8 +20,8 @@ from pulumi.output import Unknown
 from pulumi_bedrock_inference.components import InferenceEndpoint, InferenceProfileSet
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 from pulumi_bedrock_inference.testing.emulator.catalogue import FOUNDATION_MODELS, INFERENCE_PROFILE_GEOGRAPHIES
-from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess
-from pulumi_bedrock_inference.testing.program import Stack
+from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess, ProviderError
+from pulumi_bedrock_inference.testing.program import ResourceProtectedError, Stack
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "bedrock-components"
@@ -216,3 +219,64 @@ def test_preview_lets_unknown_inputs_through_to_the_providers_checks(bedrock_emu
     assert result.outputs["kind"] == "deployment"
     assert isinstance(result.outputs["policy"], Unknown) and isinstance(result.outputs["base_model_id"], Unknown)
     assert bedrock_emulator.counts() == {}
+
+
+def committed_endpoint(model_units: int, **options: Any) -> Callable[[], None]:
+    def run() -> None:
+        batch = InferenceEndpoint(
+            "batch", model=HAIKU, provisioned_throughput={"model_units": model_units, "commitment_duration": "OneMonth"}, **options
+        )
+        pulumi.export("model_id", batch.model_id)
+
+    return run
+
+
+def aws_writes(emulator: BedrockEmulator) -> set[str]:
+    return {op for op in emulator.counts() if not op.startswith(("Get", "List"))}
+
+
+def test_committed_throughput_is_protected_then_refused_by_aws_until_its_commitment_ends(
+    bedrock_emulator: BedrockEmulator, stack: Stack
+) -> None:
+    client = bedrock_emulator.client(REGION)
+    up = stack.up(committed_endpoint(1))
+    arn = up.outputs["model_id"]
+    urn, saved = stack.state.find("batch-throughput")
+    assert saved.protect is True and saved.id == arn
+    expires = client.get_provisioned_model_throughput(provisionedModelId=arn)["commitmentExpirationTime"]
+
+    # Protected by default: the engine refuses the replacement and the destroy before any step.
+    bedrock_emulator.reset_log()
+    with pytest.raises(ResourceProtectedError, match=f'unable to replace resource "{re.escape(urn)}"\nas it is currently marked for protection'):
+        stack.up(committed_endpoint(2))
+    assert aws_writes(bedrock_emulator) == set()
+    with pytest.raises(ResourceProtectedError, match=f'resource "{re.escape(urn)}" cannot be deleted\nbecause it is protected'):
+        stack.destroy()
+    assert bedrock_emulator.counts() == {}
+    described = client.get_provisioned_model_throughput(provisionedModelId=arn)
+    assert described["modelUnits"] == 1 and described["status"] == "InService"
+    assert stack.state.find("batch-throughput")[1].id == arn and len(stack.state) == 2
+
+    # protect_commitment=False: `pulumi up` only clears the flag in the state, with no AWS call.
+    bedrock_emulator.reset_log()
+    unprotected = stack.up(committed_endpoint(1, protect_commitment=False))
+    assert set(unprotected.kinds().values()) == {"same"} and bedrock_emulator.counts() == {}
+    assert stack.state.find("batch-throughput")[1].protect is False
+
+    # The destroy reaches the provider, which refuses while the commitment runs on AWS's clock.
+    with pytest.raises(ProviderError, match="CommitmentNotExpired") as refused:
+        stack.destroy()
+    assert "Nothing was deleted" in str(refused.value)
+    assert bedrock_emulator.count("GetProvisionedModelThroughput") >= 1
+    assert aws_writes(bedrock_emulator) == set()
+    assert client.get_provisioned_model_throughput(provisionedModelId=arn)["status"] == "InService"
+    assert stack.state.find("batch-throughput")[1].id == arn and len(stack.state) == 2
+
+    # Past commitmentExpirationTime on the emulator's clock (not this machine's): deleted.
+    bedrock_emulator.advance((expires - bedrock_emulator.now()).total_seconds() + 60)
+    bedrock_emulator.reset_log()
+    destroyed = stack.destroy()
+    assert destroyed.kinds() == {"batch-throughput": "delete", "batch": "delete"}
+    assert [r["params"].get("provisionedModelId") for r in bedrock_emulator.requests("DeleteProvisionedModelThroughput")] == [arn]
+    assert len(stack.state) == 0
+    assert client.list_provisioned_model_throughputs()["provisionedModelSummaries"] == []

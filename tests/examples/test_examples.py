@@ -5,10 +5,12 @@ preview with no AWS credentials and no AWS call, up, up again with no AWS call, 
 destroy leaving no Bedrock resource behind; plus what each example is there to show.
 
 The stack config is the project's own (``Pulumi.yaml`` values and defaults), plus what a user
-would set (custom model ARNs, created in the emulator with ``seed_custom_model``). The committed
-provisioned endpoint cannot be destroyed before its commitment ends: its own test checks that
-destroy deletes nothing. The CI policy pack (policy-pack/, with the workflow's config) analyzes
-every example's preview.
+would set (custom model ARNs, created in the emulator with ``seed_custom_model``). The provisioned
+endpoint runs that cycle with no commitment (its ``commitmentDuration ''`` setting); with its default
+one-month commitment it has a test of its own: destroy is refused by ``protect``, then (after
+``pulumi state unprotect``) by AWS while the commitment runs, deleting nothing, and succeeds once the
+emulator's clock is past ``commitmentExpirationTime``. The CI policy pack (policy-pack/, with the
+workflow's config) analyzes every example's preview.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import runpy
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +33,8 @@ from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions, ResourceV
 
 from pulumi_bedrock_inference.policy import POLICIES
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
-from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess
-from pulumi_bedrock_inference.testing.program import RunResult, Stack
+from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess, ProviderError
+from pulumi_bedrock_inference.testing.program import ResourceProtectedError, RunResult, Stack
 
 from ..stack.policy_analyzer import Analyzer, Registration, capture_registrations
 
@@ -155,8 +159,8 @@ def check_team_cost_allocation(run: Run, up: RunResult) -> None:
 
 
 def setup_provisioned_endpoint(emulator: BedrockEmulator) -> dict[str, Any]:
-    # A dev stack buys no commitment (`pulumi config set commitmentDuration ''`): a committed one
-    # cannot be destroyed before its term ends (see test_the_committed_provisioned_endpoint).
+    # A dev stack buys no commitment (`pulumi config set commitmentDuration ''`), so it is neither
+    # protected nor refused; the committed default: test_the_committed_provisioned_endpoint_through_its_whole_life.
     return {"commitmentDuration": ""}
 
 
@@ -275,12 +279,21 @@ def test_example_preview_up_again_refresh_destroy(example_stack: Run, monkeypatc
     assert bedrock_resources(run.emulator) == {"profiles": [], "deployments": [], "throughputs": []}
 
 
-def test_the_committed_provisioned_endpoint_is_protected_warns_and_outlives_destroy(
+def state_unprotect(stack: Stack, name: str) -> str:
+    """``pulumi state unprotect <urn>``: the CLI clears the flag in the saved state; no program
+    run, no provider call (the way the example's README and warning give to lift protection)."""
+    urn, resource = stack.state.find(name)
+    resource.protect = False
+    return urn
+
+
+def test_the_committed_provisioned_endpoint_through_its_whole_life(
     bedrock_emulator: BedrockEmulator, registrations: list[Registration], caplog: pytest.LogCaptureFixture
 ) -> None:
     folder = EXAMPLES / "provisioned-endpoint"
     name, config = project_config(folder, {})
     assert config[f"{name}:commitmentDuration"] == "OneMonth"
+    client = bedrock_emulator.client(REGION)
 
     def program() -> None:
         runpy.run_path(str(folder / "__main__.py"), run_name="__main__")
@@ -288,25 +301,57 @@ def test_the_committed_provisioned_endpoint_is_protected_warns_and_outlives_dest
     with caplog.at_level(logging.WARNING):
         with DynamicProviderProcess(cwd=folder, env=without_aws_credentials(), project=name) as process:
             preview = Stack(name, "prod", config, process).preview(program)
-    assert preview.kinds()["batch-summaries-throughput"] == "create" and bedrock_emulator.counts() == {}
+    assert set(preview.kinds().values()) == {"create"} and "batch-summaries-throughput" in preview.kinds()
+    assert bedrock_emulator.counts() == {}
     (warning,) = [r.getMessage() for r in caplog.records if "commitment" in r.getMessage()]
     assert "1 model unit(s) with a OneMonth commitment" in warning and "It is protected" in warning
 
     with DynamicProviderProcess(cwd=folder, env=dict(os.environ), project=name) as process:
         stack = Stack(name, "prod", config, process)
         up = stack.up(program)
+        assert set(up.kinds().values()) == {"create"} and up.kinds().keys() == preview.kinds().keys()
+        arn = up.outputs["model_id"]
         assert last_registration(registrations, "batch-summaries-throughput").protect is True
-        described = bedrock_emulator.client(REGION).get_provisioned_model_throughput(provisionedModelId=up.outputs["model_id"])
-        assert described["commitmentDuration"] == "OneMonth" and up.outputs["commitment_expiration_time"]
+        throughput_urn, saved = stack.state.find("batch-summaries-throughput")
+        assert saved.protect is True
+        described = client.get_provisioned_model_throughput(provisionedModelId=arn)
+        assert described["commitmentDuration"] == "OneMonth" and described["status"] == "InService"
+        expires = described["commitmentExpirationTime"]
+        assert datetime.fromisoformat(up.outputs["commitment_expiration_time"].replace("Z", "+00:00")) == expires
+
         bedrock_emulator.reset_log()
         assert set(stack.up(program).kinds().values()) == {"same"} and bedrock_emulator.counts() == {}
-        assert set(stack.refresh().kinds().values()) <= {"same"}
-        # The engine refuses at protect=True before asking the provider (a simulator that models
-        # protect says so); past protect, the provider refuses until the commitment ends.
-        with pytest.raises(Exception, match="because it is protected|CommitmentNotExpired"):
+        assert set(stack.refresh().kinds().values()) == {"same"}
+        saved_before = stack.state.to_json()
+
+        # protect: the engine refuses before it asks the provider anything.
+        bedrock_emulator.reset_log()
+        with pytest.raises(ResourceProtectedError, match=f'resource "{re.escape(throughput_urn)}" cannot be deleted\nbecause it is protected'):
             stack.destroy()
-    assert bedrock_resources(bedrock_emulator)["throughputs"] == [up.outputs["model_id"]]
-    assert bedrock_emulator.count("DeleteProvisionedModelThroughput") == 0
+        assert bedrock_emulator.counts() == {}
+        assert stack.state.to_json() == saved_before
+
+        # unprotected, before the commitment ends: AWS's clock says no; nothing is deleted.
+        assert state_unprotect(stack, "batch-summaries-throughput") == throughput_urn
+        bedrock_emulator.reset_log()
+        with pytest.raises(ProviderError, match="CommitmentNotExpired") as refused:
+            stack.destroy()
+        assert "Nothing was deleted" in str(refused.value) and "commitmentExpirationTime" in str(refused.value)
+        assert bedrock_emulator.count("GetProvisionedModelThroughput") >= 1
+        assert bedrock_emulator.count("DeleteProvisionedModelThroughput") == 0
+        assert bedrock_resources(bedrock_emulator)["throughputs"] == [arn]
+        assert client.get_provisioned_model_throughput(provisionedModelId=arn)["status"] == "InService"
+        assert stack.state.find("batch-summaries-throughput")[1].id == arn and len(stack.state) == 2
+
+        # AWS's clock past commitmentExpirationTime (this machine's clock has not moved): deleted.
+        bedrock_emulator.advance((expires - bedrock_emulator.now()).total_seconds() + 60)
+        assert datetime.now(timezone.utc) < expires < bedrock_emulator.now()
+        bedrock_emulator.reset_log()
+        destroyed = stack.destroy()
+    assert set(destroyed.kinds().values()) == {"delete"} and destroyed.kinds().keys() == up.kinds().keys()
+    assert [r["params"].get("provisionedModelId") for r in bedrock_emulator.requests("DeleteProvisionedModelThroughput")] == [arn]
+    assert len(stack.state) == 0
+    assert bedrock_resources(bedrock_emulator) == {"profiles": [], "deployments": [], "throughputs": []}
 
 
 def test_the_platform_package_refuses_an_unapproved_model_before_any_aws_call(
