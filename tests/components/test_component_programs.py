@@ -280,3 +280,16 @@ def test_committed_throughput_is_protected_then_refused_by_aws_until_its_commitm
     assert [r["params"].get("provisionedModelId") for r in bedrock_emulator.requests("DeleteProvisionedModelThroughput")] == [arn]
     assert len(stack.state) == 0
     assert client.list_provisioned_model_throughputs()["provisionedModelSummaries"] == []
+
+
+def test_profile_set_tags_all_is_secret_only_when_a_tag_is(bedrock_emulator: BedrockEmulator, stack: Stack) -> None:
+    def program_with(secret_owner: bool) -> Callable[[], None]:
+        def run() -> None:
+            owner = pulumi.Output.secret("alice") if secret_owner else "alice"
+            InferenceProfileSet("teams", model=HAIKU, tenants={"a": {"tags": {"x": "1"}}, "b": {}}, tags={"owner": owner})
+        return run
+
+    stack.up(program_with(False))
+    assert [stack.state.find(name)[1].secret_keys for name in ("teams-a", "teams-b")] == [[], []]
+    stack.up(program_with(True))
+    assert all("tags_all" in stack.state.find(name)[1].secret_keys for name in ("teams-a", "teams-b"))
