@@ -150,8 +150,9 @@ def _default_tags(value: Any, fail: Fail) -> dict[str, str]:
 def _max_retries(value: Any, fail: Fail) -> int | None:
     if _absent(value):
         return None
-    rule = f"must be a whole number from 0 to {MAX_RETRIES}, got {value!r}"
-    if isinstance(value, str) and value.strip().isdecimal() and value.strip().isascii():
+    shown = repr(value) if len(repr(value)) <= 40 else f"{repr(value)[:37]}..."
+    rule = f"must be a whole number from 0 to {MAX_RETRIES}, got {shown}"
+    if isinstance(value, str) and value.strip().isdecimal() and value.strip().isascii() and len(value.strip()) <= 9:
         number: Any = int(value.strip())
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
@@ -204,7 +205,7 @@ def _json(value: Any, key: str, fail: Fail) -> Any:
         return value
     try:
         return json.loads(value)
-    except json.JSONDecodeError as error:
+    except (ValueError, RecursionError) as error:  # JSONDecodeError, a number past int's digit limit, deep nesting
         fail(key, f"must be JSON: {error}")
         return None
 

@@ -200,3 +200,17 @@ def test_refresh_and_destroy_make_no_aws_call_under_bad_config(kind: type[Bedroc
         provider.delete(arn, props)
     with pytest.raises(StackConfigError, match="aws:endpoints"):
         provider.read(arn, props)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("aws:maxRetries", "9" * 5000), ("aws:defaultTags", '{"tags": {"a": ' + "9" * 5000 + "}}"),
+     ("aws:endpoints", "[" * 100_000), ("aws:defaultTags", "[" * 100_000)],
+    ids=["huge-retries", "huge-number-in-json", "deep-endpoints", "deep-default-tags"],
+)
+def test_pathological_config_values_are_reported_under_their_own_key(key: str, value: str) -> None:
+    from pulumi_bedrock_inference.providers.config import ProviderConfig
+
+    problems = ProviderConfig.from_stack_config({key: value}.get).problems
+    assert [problem_key for problem_key, _ in problems] == [key]
+    assert all(len(reason) < 400 for _, reason in problems)
