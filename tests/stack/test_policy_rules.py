@@ -460,3 +460,36 @@ def test_no_rule_raises_on_any_input_shape(policy: str) -> None:
                 assert contains_unknown(props), (resource_type, props)
             except Exception as error:  # noqa: BLE001 - the assertion names what raised
                 pytest.fail(f"{policy} raised {error!r} on {resource_type} {str(props)[:200]}")
+
+
+def test_the_pack_process_answers_odd_inputs_with_diagnostics_not_errors() -> None:
+    """Through ``python -m pulumi.policy policy-pack`` over gRPC, as the CLI runs it: an unreadable
+    policy is a mandatory violation, a throughput without model units passes the cap, and one
+    with model units unknown in preview (the engine's sentinel string) gets pulumi_policy's note."""
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from google.protobuf import struct_pb2
+    from pulumi.runtime.proto import analyzer_pb2
+
+    from .policy_analyzer import Analyzer
+
+    def registration(resource_type: str, props: dict[str, Any]) -> Any:
+        struct = struct_pb2.Struct()
+        struct.update(props)
+        return SimpleNamespace(type=resource_type, name="res", urn=f"urn:pulumi:prod::p::{resource_type}::res", protect=True, object=struct)
+
+    analyzer = Analyzer(Path(__file__).resolve().parents[2] / "policy-pack")
+    try:
+        analyzer.configure({})
+        (diagnostic,) = analyzer.analyze(registration("aws:iam/rolePolicy:RolePolicy", {"role": "r", "policy": "{not json"}))
+        assert diagnostic.policyName == "bedrock-no-invoke-on-wildcard" and diagnostic.enforcementLevel == analyzer_pb2.MANDATORY
+        assert "'res' (aws:iam/rolePolicy:RolePolicy) policy is not valid JSON" in diagnostic.message
+        absent = {"modelArn": HAIKU, "provisionedModelName": "x", "tags": {"cost-center": "1"}}
+        assert [d.message for d in analyzer.analyze(registration(AWS_THROUGHPUT, absent))] == []
+        (note,) = analyzer.analyze(registration(AWS_THROUGHPUT, {**absent, "modelUnits": UNKNOWN_STRING_VALUE}))
+        assert note.policyName == "bedrock-model-units-cap" and "during preview" in note.message and note.enforcementLevel == analyzer_pb2.ADVISORY
+        (violation,) = analyzer.analyze(registration(AWS_THROUGHPUT, {**absent, "modelUnits": 3}))
+        assert "3 model units" in violation.message
+    finally:
+        analyzer.close()
