@@ -4,9 +4,11 @@ for this package's dynamic resources and for pulumi-aws's equivalents (camelCase
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Optional
 
 import pytest
+from hypothesis import given, strategies as st
 from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions, ResourceValidationArgs
 from pulumi_policy.proxy import (
     UNKNOWN_ARRAY_VALUE,
@@ -19,6 +21,7 @@ from pulumi_policy.proxy import (
 )
 
 from pulumi_bedrock_inference.policy import POLICIES
+from pulumi_bedrock_inference.policy.rules import iam_match
 
 DYN_PROFILE = "pulumi-python:dynamic/bedrock:ApplicationInferenceProfile"
 DYN_THROUGHPUT = "pulumi-python:dynamic/bedrock:ProvisionedModelThroughput"
@@ -493,3 +496,13 @@ def test_the_pack_process_answers_odd_inputs_with_diagnostics_not_errors() -> No
         assert "3 model units" in violation.message
     finally:
         analyzer.close()
+
+
+@given(pattern=st.text(alphabet="ab*?:", max_size=8), value=st.text(alphabet="ab*?:", max_size=8))
+def test_iam_match_agrees_with_a_regular_expression_of_the_glob(pattern: str, value: str) -> None:
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    assert iam_match(pattern, value) == (re.fullmatch(regex, value, re.DOTALL) is not None)
+
+
+def test_iam_match_takes_no_exponential_time_on_many_stars() -> None:
+    assert not iam_match("*a" * 200 + "b", "a" * 2_000)
