@@ -3,15 +3,23 @@
 This package's dynamic resources carry their Python argument names (``model_units``); pulumi-aws
 resources reach a policy pack with the engine's camelCase names (``modelUnits``). Each reader
 below takes ``ResourceValidationArgs.props`` and the type token and answers in one vocabulary.
+
+Readers never raise on a value of the wrong type: they answer None (or empty), and a rule judges
+only what it can read. A value unknown during preview arrives as a sentinel string that the
+props proxy turns into ``UnknownValueError`` when read; that one is let through, as pulumi_policy
+expects (it skips the rule for the resource with a note, and ``pulumi up`` checks it again).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Optional
+
+from pulumi_policy.proxy import UnknownValueError
 
 DYNAMIC_INFERENCE_PROFILE = "pulumi-python:dynamic/bedrock:ApplicationInferenceProfile"
 DYNAMIC_CUSTOM_MODEL_DEPLOYMENT = "pulumi-python:dynamic/bedrock:CustomModelDeployment"
@@ -47,27 +55,46 @@ def prop(props: Mapping[str, Any], resource_type: str, snake: str, camel: str) -
     return props.get(snake if _is_dynamic(resource_type) else camel)
 
 
-def tags(props: Mapping[str, Any]) -> dict[str, Any]:
-    """The resource's own ``tags`` (stack default tags from ``aws:defaultTags`` are not inputs)."""
-    return dict(props.get("tags") or {})
+def text(value: Any) -> Optional[str]:
+    """``value`` if it is a non-empty string, else None."""
+    return value if isinstance(value, str) and value else None
+
+
+def tags(props: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The resource's own ``tags`` (stack default tags from ``aws:defaultTags`` are not inputs);
+    empty when absent or not a map. Values are read lazily, so only an unknown value that is
+    looked at defers a rule."""
+    found = props.get("tags")
+    return found if isinstance(found, Mapping) else {}
 
 
 def commitment_duration(props: Mapping[str, Any], resource_type: str) -> Optional[str]:
-    """A provisioned throughput's commitment term, or None for no commitment (hourly)."""
-    return prop(props, resource_type, "commitment_duration", "commitmentDuration") or None
+    """A provisioned throughput's commitment term, or None for no commitment (hourly) or a non-string."""
+    return text(prop(props, resource_type, "commitment_duration", "commitmentDuration"))
 
 
-def model_units(props: Mapping[str, Any], resource_type: str) -> int:
-    """A provisioned throughput's model units (numbers come through the engine as floats)."""
-    return int(prop(props, resource_type, "model_units", "modelUnits"))
+def model_units(props: Mapping[str, Any], resource_type: str) -> Optional[float]:
+    """A provisioned throughput's model units (numbers come through the engine as floats; a numeric
+    string counts, as providers may coerce it), or None when absent or not a finite number."""
+    units = prop(props, resource_type, "model_units", "modelUnits")
+    if isinstance(units, str):
+        try:
+            units = float(units)
+        except ValueError:
+            return None
+    if isinstance(units, bool) or not isinstance(units, (int, float)) or not math.isfinite(units):
+        return None
+    return units
 
 
 def model_reference(props: Mapping[str, Any], resource_type: str) -> Optional[str]:
-    """What the resource serves: the profile's ``copy_from`` or the ``model_arn``."""
+    """What the resource serves: the profile's ``copy_from`` or the ``model_arn`` (None if absent)."""
     if resource_type in INFERENCE_PROFILE_TYPES:
-        source = prop(props, resource_type, "model_source", "modelSource") or {}
-        return source.get("copy_from" if _is_dynamic(resource_type) else "copyFrom")
-    return prop(props, resource_type, "model_arn", "modelArn")
+        source = prop(props, resource_type, "model_source", "modelSource")
+        if not isinstance(source, Mapping):
+            return None
+        return text(source.get("copy_from" if _is_dynamic(resource_type) else "copyFrom"))
+    return text(prop(props, resource_type, "model_arn", "modelArn"))
 
 
 @dataclass(frozen=True)
@@ -105,25 +132,96 @@ def parse_model_reference(reference: str) -> ModelReference:
     return ModelReference(identifier or None, geography, region)
 
 
-def policy_documents(props: Mapping[str, Any], resource_type: str) -> Iterator[dict[str, Any]]:
-    """The IAM policy documents a resource declares (parsed from JSON text where needed)."""
+@dataclass(frozen=True)
+class PolicyDocument:
+    """One IAM policy document a resource declares, read as far as it can be."""
+
+    where: str
+    """The property it was read from: ``policy``, ``inlinePolicies[0].policy``."""
+    statements: tuple[dict[str, Any], ...] = ()
+    """Its statements as plain dicts of ``Sid``, ``Effect``, ``Action``, ``NotAction``,
+    ``Resource``, ``NotResource`` (those present); the last four are checked to be a string or a
+    list of strings."""
+    problem: Optional[str] = None
+    """Why it could not be read (not JSON, not an object, a malformed statement), else None."""
+    unknown: Optional[UnknownValueError] = None
+    """The unknown value met while reading it during preview, else None."""
+
+
+STATEMENT_LISTS = ("Action", "NotAction", "Resource", "NotResource")
+STATEMENT_KEYS = ("Sid", "Effect") + STATEMENT_LISTS
+
+
+def policy_documents(props: Mapping[str, Any], resource_type: str) -> list[PolicyDocument]:
+    """The IAM policy documents a resource declares (parsed from JSON text where needed).
+
+    Absent or empty documents are left out; one that cannot be read carries its ``problem``, one
+    with a value unknown during preview its ``unknown``, so that the others are still judged.
+    """
     if resource_type in IAM_POLICY_DOCUMENT_TYPES:
-        candidates = [props.get("policy")]
+        places: list[tuple[str, Any]] = [("policy", props)]
     elif resource_type == IAM_ROLE:
-        candidates = [inline.get("policy") for inline in props.get("inlinePolicies") or []]
+        inline = props.get("inlinePolicies")
+        entries = inline if isinstance(inline, Sequence) and not isinstance(inline, str) else []
+        places = [(f"inlinePolicies[{i}].policy", entry) for i, entry in enumerate(entries)]
     else:
-        candidates = []
-    for document in candidates:
-        if isinstance(document, str) and document.strip():
+        places = []
+    documents = []
+    for where, holder in places:
+        try:
+            document = holder.get("policy") if isinstance(holder, Mapping) else None
+            if document is None or (isinstance(document, str) and not document.strip()):
+                continue
+            documents.append(_read_document(where, document))
+        except UnknownValueError as unknown:
+            documents.append(PolicyDocument(where, unknown=unknown))
+    return documents
+
+
+def _read_document(where: str, document: Any) -> PolicyDocument:
+    if isinstance(document, str):
+        try:
             document = json.loads(document)
-        if isinstance(document, Mapping):
-            yield dict(document)
+        except (ValueError, RecursionError) as error:
+            detail = f"{error.msg} at line {error.lineno} column {error.colno}" if isinstance(error, json.JSONDecodeError) else str(error)
+            return PolicyDocument(where, problem=f"is not valid JSON ({detail})")
+    if not isinstance(document, Mapping):
+        return PolicyDocument(where, problem=f"is not a JSON object but {_json_kind(document)}")
+    found = document.get("Statement")
+    if found is None:
+        return PolicyDocument(where)
+    if isinstance(found, Mapping):
+        found = [found]
+    elif isinstance(found, str) or not isinstance(found, Sequence):
+        return PolicyDocument(where, problem=f"has a Statement that is {_json_kind(found)}, not an object or a list")
+    statements = []
+    for index, statement in enumerate(found):
+        if not isinstance(statement, Mapping):
+            return PolicyDocument(where, problem=f"has a Statement[{index}] that is {_json_kind(statement)}, not an object")
+        read = {key: statement.get(key) for key in STATEMENT_KEYS if key in statement}
+        for key in STATEMENT_LISTS:
+            if read.get(key) is not None and not _strings(read[key]):
+                return PolicyDocument(where, problem=f"has a Statement[{index}].{key} that is not a string or a list of strings")
+        statements.append(read)
+    return PolicyDocument(where, tuple(statements))
 
 
-def statements(document: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """A document's statements (``Statement`` may be one object or a list)."""
-    found = document.get("Statement") or []
-    return [dict(found)] if isinstance(found, Mapping) else [dict(s) for s in found]
+def _strings(value: Any) -> bool:
+    if isinstance(value, str):
+        return True
+    return isinstance(value, Sequence) and all(isinstance(item, str) for item in value)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, Sequence):
+        return "a list"
+    return "null" if value is None else type(value).__name__
 
 
 def as_list(value: Any) -> list[str]:
@@ -135,4 +233,5 @@ def as_list(value: Any) -> list[str]:
 
 def stack_of(urn: str) -> str:
     """The stack name in ``urn:pulumi:<stack>::<project>::<type>::<name>``."""
-    return urn.split("::", 1)[0].split(":", 2)[2]
+    parts = urn.split("::", 1)[0].split(":", 2)
+    return parts[2] if len(parts) == 3 else urn

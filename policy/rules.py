@@ -4,13 +4,14 @@ Every function takes ``(args: ResourceValidationArgs, report_violation)`` like a
 validation and reads its settings from ``args.get_config()``, falling back to the defaults of
 its config schema. Resources of other types are left alone. A property that is unknown during
 preview makes pulumi_policy skip the rule for that resource with a note (its proxy raises
-``UnknownValueError``); ``pulumi up`` checks it again with the value known.
+``UnknownValueError``); ``pulumi up`` checks it again with the value known. No rule raises
+anything else, whatever the shape of the inputs: a value of the wrong type or an absent one is
+not judged (the resource's provider rejects it), except an IAM policy document, which must be
+readable to be judged safe.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import re
 from collections.abc import Callable
 from typing import Any, Optional
 
@@ -33,8 +34,8 @@ from .resources import (
     parse_model_reference,
     policy_documents,
     stack_of,
-    statements,
     tags,
+    text,
 )
 
 COMMITMENT_DURATIONS = ["OneMonth", "SixMonths"]
@@ -73,8 +74,8 @@ def required_cost_allocation_tags(args: ResourceValidationArgs, report_violation
     """Bedrock inference resources carry every required cost-allocation tag key, with a value."""
     if args.resource_type not in TAGGABLE_TYPES:
         return
-    present = {key for key, value in tags(args.props).items() if value not in (None, "")}
-    missing = [key for key in _setting(args, "keys", DEFAULT_COST_TAG_KEYS) if key not in present]
+    own = tags(args.props)
+    missing = [key for key in _setting(args, "keys", DEFAULT_COST_TAG_KEYS) if own.get(key) in (None, "")]
     if missing:
         report_violation(
             f"'{args.name}' ({args.resource_type}) lacks the cost-allocation tag(s) {', '.join(missing)}: "
@@ -107,9 +108,9 @@ def model_units_cap(args: ResourceValidationArgs, report_violation: ReportViolat
         return
     units = model_units(args.props, args.resource_type)
     cap = int(_setting(args, "max_model_units", DEFAULT_MAX_MODEL_UNITS))
-    if units > cap:
+    if units is not None and units > cap:
         report_violation(
-            f"Provisioned throughput '{args.name}' buys {units} model units; the cap is {cap} (policy config max_model_units).",
+            f"Provisioned throughput '{args.name}' buys {units:g} model units; the cap is {cap} (policy config max_model_units).",
             None,
         )
 
@@ -121,7 +122,7 @@ def allowed_models_and_regions(args: ResourceValidationArgs, report_violation: R
     families = _setting(args, "model_families", [])
     regions = _setting(args, "regions", [])
     geographies = _setting(args, "geographies", [])
-    region = args.props.get("region")
+    region = text(args.props.get("region"))
     if regions and region and region not in regions:
         report_violation(f"'{args.name}' is created in {region}; allowed regions: {', '.join(regions)}.", None)
     reference = model_reference(args.props, args.resource_type)
@@ -145,44 +146,105 @@ def allowed_models_and_regions(args: ResourceValidationArgs, report_violation: R
 
 
 def no_invoke_on_wildcard(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    """No IAM policy allows ``bedrock:InvokeModel*`` on every resource."""
+    """No IAM policy allows ``bedrock:InvokeModel*`` on a resource pattern that matches more than
+    one model, profile, throughput or deployment, and every policy document can be read.
+
+    Documents whose values are unknown during preview are judged last: the known ones report
+    their violations first, then the unknown one defers the rest of the rule to ``pulumi up``.
+    """
     actions = _setting(args, "actions", DEFAULT_INVOKE_ACTIONS)
+    unknown = None
     for document in policy_documents(args.props, args.resource_type):
-        for index, statement in enumerate(statements(document)):
-            if statement.get("Effect") != "Allow":
+        if document.unknown is not None:
+            unknown = unknown or document.unknown
+            continue
+        if document.problem is not None:
+            report_violation(
+                f"'{args.name}' ({args.resource_type}) {document.where} {document.problem}: it cannot be checked "
+                f"for {', '.join(actions)} on wildcard resources, and IAM refuses it (MalformedPolicyDocument).",
+                None,
+            )
+            continue
+        for index, statement in enumerate(document.statements):
+            if str(statement.get("Effect", "")).lower() == "deny":
                 continue
             granted = _granted_actions(statement, actions)
             wildcard = _wildcard_resource(statement)
             if granted and wildcard:
                 label = statement.get("Sid") or f"#{index}"
                 report_violation(
-                    f"'{args.name}' ({args.resource_type}) statement {label} allows {', '.join(granted)} on "
-                    f"{wildcard}: grant the exact inference profile, deployment or provisioned model ARNs "
-                    "(InferenceEndpoint.grant_invoke / invoke_policy build such a policy).",
+                    f"'{args.name}' ({args.resource_type}) {document.where} statement {label} allows "
+                    f"{', '.join(granted)} on {wildcard}: grant the exact inference profile, deployment or "
+                    "provisioned model ARNs (InferenceEndpoint.grant_invoke / invoke_policy build such a policy).",
                     None,
                 )
+    if unknown is not None:
+        raise unknown
 
 
 def _granted_actions(statement: dict[str, Any], actions: list[str]) -> list[str]:
-    """The ``actions`` a statement's Action (or NotAction) covers, IAM wildcards and case rules."""
+    """The ``actions`` a statement's Action (or NotAction) covers, with IAM wildcards; actions
+    are case-insensitive."""
     if "NotAction" in statement:
         excluded = as_list(statement["NotAction"])
-        return [a for a in actions if not any(fnmatch.fnmatchcase(a.lower(), p.lower()) for p in excluded)]
+        return [a for a in actions if not any(iam_match(p.lower(), a.lower()) for p in excluded)]
     patterns = as_list(statement.get("Action"))
-    return [a for a in actions if any(fnmatch.fnmatchcase(a.lower(), p.lower()) for p in patterns)]
+    return [a for a in actions if any(iam_match(p.lower(), a.lower()) for p in patterns)]
 
 
 def _wildcard_resource(statement: dict[str, Any]) -> Optional[str]:
-    """The resource pattern that covers every resource of a kind (``*``, ``...:foundation-model/*``)."""
+    """The first resource pattern that matches more than one Bedrock resource, described."""
     if "NotResource" in statement:
         return f"NotResource {as_list(statement['NotResource'])} (every other resource)"
     for resource in as_list(statement.get("Resource")):
-        parts = resource.split(":", 5)
-        if resource == "*" or (len(parts) < 6 and "*" in resource):
-            return resource
-        if len(parts) == 6 and re.fullmatch(r"\*|[a-z-]+/\*", parts[5]):
+        if _matches_many(resource):
             return resource
     return None
+
+
+def _matches_many(resource: str) -> bool:
+    """Whether an IAM resource pattern can match more than one Bedrock model, profile, throughput
+    or deployment.
+
+    A ``*`` or ``?`` anywhere in the resource part (``type/id``) does; so does one in the region or
+    account of any ARN but a foundation model's (one model ID is one model in every region, as a
+    cross-region profile's grant needs). A ``*`` that ends a segment may span colons (IAM), so a
+    pattern with fewer than six segments matches anything after it. Another service's ARNs and
+    a wildcard partition (one partition per account) do not count.
+    """
+    if not _has_wildcard(resource):
+        return False
+    parts = resource.split(":", 5)
+    if len(parts) < 6:
+        return True
+    _arn, _partition, service, region, account, name = parts
+    if not iam_match(service, "bedrock"):
+        return False
+    if _has_wildcard(name):
+        return True
+    return not name.startswith("foundation-model/") and (_has_wildcard(region) or _has_wildcard(account))
+
+
+def _has_wildcard(pattern: str) -> bool:
+    return "*" in pattern or "?" in pattern
+
+
+def iam_match(pattern: str, value: str) -> bool:
+    """Whether IAM's ``pattern`` (``*``: any run of characters, ``?``: any one; nothing else is
+    special) matches all of ``value``. Greedy with one backtrack point: O(len(pattern) * len(value))."""
+    p = v = 0
+    star, star_v = -1, 0
+    while v < len(value):
+        if p < len(pattern) and pattern[p] in ("?", value[v]) and pattern[p] != "*":
+            p, v = p + 1, v + 1
+        elif p < len(pattern) and pattern[p] == "*":
+            star, star_v, p = p, v, p + 1
+        elif star >= 0:
+            star_v += 1
+            p, v = star + 1, star_v
+        else:
+            return False
+    return all(c == "*" for c in pattern[p:])
 
 
 # --------------------------------------------------------------------------- the policies
@@ -249,7 +311,8 @@ POLICIES: list[ResourceValidationPolicy] = [
     ),
     ResourceValidationPolicy(
         name="bedrock-no-invoke-on-wildcard",
-        description="No IAM policy allows bedrock:InvokeModel* on every resource (*).",
+        description="No IAM policy allows bedrock:InvokeModel* on a wildcard resource (*, .../*, a wildcard region or account), "
+                    "and every IAM policy document is readable.",
         validate=no_invoke_on_wildcard,
         enforcement_level=EnforcementLevel.MANDATORY,
         config_schema=PolicyConfigSchema({
