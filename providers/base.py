@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import os
 import re
 import sys
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Mapping
 
@@ -148,6 +150,8 @@ class BedrockProvider(ResourceProvider):
         never collides with the old name.
         """
         field = self.name_field
+        urn = engine_check_urn()
+        kept_before = replacement_follows(urn, olds)
         seed = checker.inputs.pop(AUTONAME, None)
         if checker.present(field):
             checker.string(field, self.name_rule)
@@ -160,12 +164,13 @@ class BedrockProvider(ResourceProvider):
         was_autonamed = olds.get(AUTONAME) is not None
         if was_autonamed and isinstance(previous, str) and not self.replaced_by(olds, checker.inputs):
             checker.inputs[field] = previous
+            remember_kept_name(urn, previous)
             return
         identity = self.autoname_identity(checker.inputs)
         if contains_unknown(identity):
             checker.inputs[field] = Unknown()
             return
-        checker.inputs[field] = self.derived_name(str(seed), checker.inputs)
+        checker.inputs[field] = self.derived_name(str(seed), checker.inputs, after=kept_before)
 
     def autoname_identity(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """The normalized values of the inputs that replace the resource (the autoname's seed)."""
@@ -254,8 +259,12 @@ class BedrockProvider(ResourceProvider):
             return False
         return name == self.derived_name(seed, props)
 
-    def derived_name(self, seed: str, inputs: Mapping[str, Any]) -> str:
-        return autoname(seed, self.autoname_identity(inputs), self.name_rule.max_length or 63)
+    def derived_name(self, seed: str, inputs: Mapping[str, Any], after: str | None = None) -> str:
+        """The autoname; ``after`` (the name of the resource a forced replacement replaces) salts it."""
+        identity = self.autoname_identity(inputs)
+        if after is not None:
+            identity[REPLACES_KEY] = after
+        return autoname(seed, identity, self.name_rule.max_length or 63)
 
     def tags_all(self, props: Mapping[str, Any]) -> dict[str, str]:
         return tagging.merge_default_tags(self.stack_config.default_tags, props.get("tags"))
@@ -279,6 +288,59 @@ class BedrockProvider(ResourceProvider):
             "tags": tagging.own_tags(tags_all, self.stack_config.default_tags, previous_own),
             "tags_all": dict(tags_all),
         }
+
+
+REPLACES_KEY = "_replaces"
+"""Key of the autoname identity that holds the name a forced replacement replaces."""
+
+_SERVER_FILE = os.path.join("pulumi", "dynamic", "__main__.py")
+_last_check_lock = threading.Lock()
+_last_check: tuple[str, str] | None = None
+"""(URN, name kept from olds) of the latest Check this provider process answered, when that Check
+kept an autoname because nothing that replaces the resource changed."""
+
+
+def engine_check_urn() -> str | None:
+    """The URN of the engine's Check request this thread is serving in the dynamic provider process.
+
+    The SDK's server hands ``check`` only olds and news; its ``Check(self, request, context)``
+    frame (``pulumi/dynamic/__main__.py``) holds the request. None anywhere else (tests, programs).
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "Check" and code.co_filename.endswith(_SERVER_FILE):
+            urn = getattr(frame.f_locals.get("request"), "urn", None)
+            return urn if isinstance(urn, str) and urn else None
+        frame = frame.f_back
+    return None
+
+
+def replacement_follows(urn: str | None, olds: Mapping[str, Any]) -> str | None:
+    """Whether this Check is the engine's re-Check of a replacement nothing in the inputs asked for;
+    if so, the name the previous Check kept. Forgets that previous Check either way.
+
+    ``continueStepsFromDiff`` (pulumi/pulumi ``pkg/resource/deploy/step_generator.go``) checks a
+    replaced resource again with no olds, right after its first Check with olds, on the one
+    step-generation loop, with no provider call in between when the replacement was forced by
+    ``replace_with``, ``deleted_with`` or ``replacement_trigger`` (``stepGenerator.diff`` answers
+    without calling the provider). A Check with no olds of the URN whose previous Check kept its
+    autoname is exactly that re-Check.
+    """
+    global _last_check
+    with _last_check_lock:
+        previous, _last_check = _last_check, None
+    if urn is None or olds or previous is None or previous[0] != urn:
+        return None
+    return previous[1]
+
+
+def remember_kept_name(urn: str | None, name: str) -> None:
+    global _last_check
+    if urn is None:
+        return
+    with _last_check_lock:
+        _last_check = (urn, name)
 
 
 def resource_props(args: Any, inputs: tuple[str, ...], outputs: tuple[str, ...], resource_name: str) -> dict[str, Any]:
