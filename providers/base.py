@@ -2,7 +2,8 @@
 
 Providers are stateless module-level classes: the SDK pickles them by reference (module path and
 class name) into every resource's state, so nothing but the stack config that ``configure`` hands
-the provider process ever lives on an instance.
+the provider process ever lives on an instance. The one thing the provider process remembers
+between calls is the URN and kept name of its latest Check (:func:`replacement_follows`).
 """
 
 from __future__ import annotations
@@ -147,7 +148,12 @@ class BedrockProvider(ResourceProvider):
         the seed and the normalized values of every input that replaces the resource. The derived
         name is deterministic: a create retried after an interrupted ``pulumi up`` gets the same
         name, and a change that replaces the resource gets a new one, so create-before-delete
-        never collides with the old name.
+        never collides with the old name. A replacement the engine forces with no input change
+        (``replace_with``, ``deleted_with``, ``replacement_trigger``) is seen in the provider
+        process as a Check without olds right after the Check with olds of the same URN that kept
+        the name (:func:`replacement_follows`): its name also hashes that old name. ``pulumi up
+        --replace`` and tainted resources send no Check with olds at all, so they are named as a
+        new resource (which is also what a resumed create must get).
         """
         field = self.name_field
         urn = engine_check_urn()
