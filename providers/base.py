@@ -151,13 +151,14 @@ class BedrockProvider(ResourceProvider):
         never collides with the old name. A replacement the engine forces with no input change
         (``replace_with``, ``deleted_with``, ``replacement_trigger``) is seen in the provider
         process as a Check without olds right after the Check with olds of the same URN that kept
-        the name (:func:`replacement_follows`): its name also hashes that old name. ``pulumi up
+        the name, with the same random seed (:func:`replacement_follows`): its name also hashes
+        that old name. ``pulumi up
         --replace`` and tainted resources send no Check with olds at all, so they are named as a
         new resource (which is also what a resumed create must get).
         """
         field = self.name_field
-        urn = engine_check_urn()
-        kept_before = replacement_follows(urn, olds)
+        key = engine_check_key()
+        kept_before = replacement_follows(key, olds)
         seed = checker.inputs.pop(AUTONAME, None)
         if checker.present(field):
             checker.string(field, self.name_rule)
@@ -170,7 +171,7 @@ class BedrockProvider(ResourceProvider):
         was_autonamed = olds.get(AUTONAME) is not None
         if was_autonamed and isinstance(previous, str) and not self.replaced_by(olds, checker.inputs):
             checker.inputs[field] = previous
-            remember_kept_name(urn, previous)
+            remember_kept_name(key, previous)
             return
         identity = self.autoname_identity(checker.inputs)
         if contains_unknown(identity):
@@ -301,52 +302,60 @@ REPLACES_KEY = "_replaces"
 
 _SERVER_FILE = os.path.join("pulumi", "dynamic", "__main__.py")
 _last_check_lock = threading.Lock()
-_last_check: tuple[str, str] | None = None
-"""(URN, name kept from olds) of the latest Check this provider process answered, when that Check
-kept an autoname because nothing that replaces the resource changed."""
+_last_check: tuple[tuple[str, bytes], str] | None = None
+"""((URN, random seed), name kept from olds) of the latest Check this provider process answered,
+when that Check kept an autoname because nothing that replaces the resource changed."""
 
 
-def engine_check_urn() -> str | None:
-    """The URN of the engine's Check request this thread is serving in the dynamic provider process.
+def engine_check_key() -> tuple[str, bytes] | None:
+    """The URN and random seed of the engine's Check request this thread is serving in the dynamic
+    provider process; None anywhere else (tests, programs).
 
     The SDK's server hands ``check`` only olds and news; its ``Check(self, request, context)``
-    frame (``pulumi/dynamic/__main__.py``) holds the request. None anywhere else (tests, programs).
+    frame (``pulumi/dynamic/__main__.py``) holds the request. The engine draws the random seed
+    once per resource registration (``generateResourceSteps``) and sends it with both Checks of
+    that registration, so (URN, seed) names one registration of one resource in one deployment.
     """
     frame = sys._getframe(1)
     while frame is not None:
         code = frame.f_code
         if code.co_name == "Check" and code.co_filename.endswith(_SERVER_FILE):
-            urn = getattr(frame.f_locals.get("request"), "urn", None)
-            return urn if isinstance(urn, str) and urn else None
+            request = frame.f_locals.get("request")
+            urn = getattr(request, "urn", None)
+            seed = getattr(request, "randomSeed", b"")
+            if not isinstance(urn, str) or not urn:
+                return None
+            return urn, bytes(seed) if isinstance(seed, (bytes, bytearray)) else b""
         frame = frame.f_back
     return None
 
 
-def replacement_follows(urn: str | None, olds: Mapping[str, Any]) -> str | None:
+def replacement_follows(key: tuple[str, bytes] | None, olds: Mapping[str, Any]) -> str | None:
     """Whether this Check is the engine's re-Check of a replacement nothing in the inputs asked for;
     if so, the name the previous Check kept. Forgets that previous Check either way.
 
     ``continueStepsFromDiff`` (pulumi/pulumi ``pkg/resource/deploy/step_generator.go``) checks a
-    replaced resource again with no olds, right after its first Check with olds, on the one
-    step-generation loop, with no provider call in between when the replacement was forced by
-    ``replace_with``, ``deleted_with`` or ``replacement_trigger`` (``stepGenerator.diff`` answers
-    without calling the provider). A Check with no olds of the URN whose previous Check kept its
-    autoname is exactly that re-Check.
+    replaced resource again with no olds, after its first Check with olds and with the same
+    random seed. When ``replace_with``, ``deleted_with``, ``replacement_trigger`` or a changed
+    provider forced the replacement, ``stepGenerator.diff`` answered without calling the
+    provider, so on the one step-generation loop no other Check comes in between. A Check with
+    no olds whose URN and seed are those of the previous Check, which kept the autoname, is
+    exactly that re-Check.
     """
     global _last_check
     with _last_check_lock:
         previous, _last_check = _last_check, None
-    if urn is None or olds or previous is None or previous[0] != urn:
+    if key is None or olds or previous is None or previous[0] != key:
         return None
     return previous[1]
 
 
-def remember_kept_name(urn: str | None, name: str) -> None:
+def remember_kept_name(key: tuple[str, bytes] | None, name: str) -> None:
     global _last_check
-    if urn is None:
+    if key is None:
         return
     with _last_check_lock:
-        _last_check = (urn, name)
+        _last_check = (key, name)
 
 
 def resource_props(args: Any, inputs: tuple[str, ...], outputs: tuple[str, ...], resource_name: str) -> dict[str, Any]:

@@ -5,9 +5,10 @@ The calls are those of pulumi/pulumi ``pkg/resource/deploy/step_generator.go``, 
 process per deployment:
 
 - ``replace_with`` / ``deleted_with`` / ``replacement_trigger``: ``continueStepsFromImport``
-  checks with the old inputs as olds; ``stepGenerator.diff`` (or ``shouldTriggerReplace``) answers
+  checks with the old inputs as olds and the registration's random seed (drawn once in
+  ``generateResourceSteps``); ``stepGenerator.diff`` (or ``shouldTriggerReplace``) answers
   "replace" without calling the provider's Diff; ``continueStepsFromDiff`` checks again with no
-  olds, then ``CreateReplacementStep`` creates and the old resource is deleted last.
+  olds and the same seed, then ``CreateReplacementStep`` creates and the old resource is deleted last.
 - ``pulumi up --replace <urn>`` / a tainted resource: ``isTargetedReplace`` makes the only Check
   one with no olds, Diff is not called and there is no second Check: the provider sees exactly
   what it sees for a new resource, or for a create resumed after a crash.
@@ -16,6 +17,7 @@ process per deployment:
 from __future__ import annotations
 
 import os
+import secrets
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -74,10 +76,11 @@ def first_up(urn: str, news: dict[str, Any]) -> tuple[dict[str, Any], Any]:
 def test_replace_with_makes_a_new_profile_under_a_new_name_then_deletes_the_old(bedrock_emulator: BedrockEmulator) -> None:
     inputs, created = first_up(PROFILE_URN, profile())
     with deployment() as engine:
-        first = engine.check(PROFILE_URN, inputs, profile())
+        seed = secrets.token_bytes(32)
+        first = engine.check(PROFILE_URN, inputs, profile(), seed)
         assert first.inputs["name"] == created.outputs["name"]  # nothing replacing changed
         # stepGenerator.diff: ReplaceKeys ["replaceWith"], no provider Diff; then the re-Check.
-        replacement = engine.check(PROFILE_URN, {}, profile())
+        replacement = engine.check(PROFILE_URN, {}, profile(), seed)
         assert replacement.failures == []
         assert replacement.inputs["name"] != created.outputs["name"]
         new = engine.create(PROFILE_URN, replacement.inputs)
@@ -91,13 +94,15 @@ def test_replace_with_makes_a_new_profile_under_a_new_name_then_deletes_the_old(
 def test_a_crashed_forced_replacement_resumes_the_same_new_resource(bedrock_emulator: BedrockEmulator) -> None:
     inputs, created = first_up(PROFILE_URN, profile())
     with deployment() as engine:  # killed right after AWS accepted the replacement's create
-        engine.check(PROFILE_URN, inputs, profile())
-        replacement = engine.check(PROFILE_URN, {}, profile())
+        seed = secrets.token_bytes(32)
+        engine.check(PROFILE_URN, inputs, profile(), seed)
+        replacement = engine.check(PROFILE_URN, {}, profile(), seed)
         lost = engine.create(PROFILE_URN, replacement.inputs)
     # The failed CreateReplacementStep left the old state as it was; the trigger still holds.
     with deployment() as engine:
-        engine.check(PROFILE_URN, inputs, profile())
-        again = engine.check(PROFILE_URN, {}, profile())
+        seed = secrets.token_bytes(32)
+        engine.check(PROFILE_URN, inputs, profile(), seed)
+        again = engine.check(PROFILE_URN, {}, profile(), seed)
         assert again.inputs["name"] == replacement.inputs["name"]
         resumed = engine.create(PROFILE_URN, again.inputs)
         assert resumed.id == lost.id
@@ -111,8 +116,9 @@ def test_a_second_forced_replacement_gets_yet_another_name(bedrock_emulator: Bed
     names = [created.outputs["provisioned_model_name"]]
     for _ in range(2):
         with deployment() as engine:
-            engine.check(THROUGHPUT_URN, inputs, throughput())
-            replacement = engine.check(THROUGHPUT_URN, {}, throughput())
+            seed = secrets.token_bytes(32)
+            engine.check(THROUGHPUT_URN, inputs, throughput(), seed)
+            replacement = engine.check(THROUGHPUT_URN, {}, throughput(), seed)
             new = engine.create(THROUGHPUT_URN, replacement.inputs)
             engine.delete(THROUGHPUT_URN, created.id, created.outputs)
         inputs, created = replacement.inputs, new
@@ -126,10 +132,11 @@ def test_a_second_forced_replacement_gets_yet_another_name(bedrock_emulator: Bed
 def test_an_input_change_replacement_is_named_from_the_inputs_alone(bedrock_emulator: BedrockEmulator) -> None:
     inputs, created = first_up(PROFILE_URN, profile())
     with deployment() as engine:
-        first = engine.check(PROFILE_URN, inputs, profile(description="v2"))
+        seed = secrets.token_bytes(32)
+        first = engine.check(PROFILE_URN, inputs, profile(description="v2"), seed)
         diff = engine.diff(PROFILE_URN, created.id, created.outputs, first.inputs, inputs)
         assert "description" in diff.replaces
-        replacement = engine.check(PROFILE_URN, {}, profile(description="v2"))
+        replacement = engine.check(PROFILE_URN, {}, profile(description="v2"), seed)
     with deployment() as engine:  # the name a new resource with these inputs gets
         fresh = engine.check(PROFILE_URN, {}, profile(description="v2"))
     assert replacement.inputs["name"] == fresh.inputs["name"] != created.outputs["name"]
