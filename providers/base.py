@@ -3,7 +3,7 @@
 Providers are stateless module-level classes: the SDK pickles them by reference (module path and
 class name) into every resource's state, so nothing but the stack config that ``configure`` hands
 the provider process ever lives on an instance. The one thing the provider process remembers
-between calls is the URN and kept name of its latest Check (:func:`replacement_follows`).
+between calls is the URN, random seed and kept name of its latest Check (:func:`replacement_follows`).
 """
 
 from __future__ import annotations
@@ -152,9 +152,8 @@ class BedrockProvider(ResourceProvider):
         (``replace_with``, ``deleted_with``, ``replacement_trigger``) is seen in the provider
         process as a Check without olds right after the Check with olds of the same URN that kept
         the name, with the same random seed (:func:`replacement_follows`): its name also hashes
-        that old name. ``pulumi up
-        --replace`` and tainted resources send no Check with olds at all, so they are named as a
-        new resource (which is also what a resumed create must get).
+        that old name. ``pulumi up --replace`` and tainted resources send no Check with olds at
+        all, so they are named as a new resource (which is also what a resumed create must get).
         """
         field = self.name_field
         key = engine_check_key()
