@@ -2,7 +2,8 @@
 
 Providers are stateless module-level classes: the SDK pickles them by reference (module path and
 class name) into every resource's state, so nothing but the stack config that ``configure`` hands
-the provider process ever lives on an instance.
+the provider process ever lives on an instance. The one thing the provider process remembers
+between calls is the URN, random seed and kept name of its latest Check (:func:`replacement_follows`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import os
 import re
 import sys
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Mapping
 
@@ -151,9 +153,16 @@ class BedrockProvider(ResourceProvider):
         the seed and the normalized values of every input that replaces the resource. The derived
         name is deterministic: a create retried after an interrupted ``pulumi up`` gets the same
         name, and a change that replaces the resource gets a new one, so create-before-delete
-        never collides with the old name.
+        never collides with the old name. A replacement the engine forces with no input change
+        (``replace_with``, ``deleted_with``, ``replacement_trigger``) is seen in the provider
+        process as a Check without olds right after the Check with olds of the same URN that kept
+        the name, with the same random seed (:func:`replacement_follows`): its name also hashes
+        that old name. ``pulumi up --replace`` and tainted resources send no Check with olds at
+        all, so they are named as a new resource (which is also what a resumed create must get).
         """
         field = self.name_field
+        key = engine_check_key()
+        kept_before = replacement_follows(key, olds)
         seed = checker.inputs.pop(AUTONAME, None)
         if checker.present(field):
             checker.string(field, self.name_rule)
@@ -166,12 +175,13 @@ class BedrockProvider(ResourceProvider):
         was_autonamed = olds.get(AUTONAME) is not None
         if was_autonamed and isinstance(previous, str) and not self.replaced_by(olds, checker.inputs):
             checker.inputs[field] = previous
+            remember_kept_name(key, previous)
             return
         identity = self.autoname_identity(checker.inputs)
         if contains_unknown(identity):
             checker.inputs[field] = Unknown()
             return
-        checker.inputs[field] = self.derived_name(str(seed), checker.inputs)
+        checker.inputs[field] = self.derived_name(str(seed), checker.inputs, after=kept_before)
 
     def autoname_identity(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """The normalized values of the inputs that replace the resource (the autoname's seed)."""
@@ -260,8 +270,12 @@ class BedrockProvider(ResourceProvider):
             return False
         return name == self.derived_name(seed, props)
 
-    def derived_name(self, seed: str, inputs: Mapping[str, Any]) -> str:
-        return autoname(seed, self.autoname_identity(inputs), self.name_rule.max_length or 63)
+    def derived_name(self, seed: str, inputs: Mapping[str, Any], after: str | None = None) -> str:
+        """The autoname; ``after`` (the name of the resource a forced replacement replaces) salts it."""
+        identity = self.autoname_identity(inputs)
+        if after is not None:
+            identity[REPLACES_KEY] = after
+        return autoname(seed, identity, self.name_rule.max_length or 63)
 
     def tags_all(self, props: Mapping[str, Any]) -> dict[str, str]:
         return tagging.merge_default_tags(self.stack_config.default_tags, props.get("tags"))
@@ -314,6 +328,67 @@ def _available_profiles(_config_file: str | None, _credentials_file: str | None)
         return frozenset(botocore.session.Session().available_profiles)
     except Exception:  # an unreadable file: botocore's own error comes with the first call
         return frozenset()
+
+
+REPLACES_KEY = "_replaces"
+"""Key of the autoname identity that holds the name a forced replacement replaces."""
+
+_SERVER_FILE = os.path.join("pulumi", "dynamic", "__main__.py")
+_last_check_lock = threading.Lock()
+_last_check: tuple[tuple[str, bytes], str] | None = None
+"""((URN, random seed), name kept from olds) of the latest Check this provider process answered,
+when that Check kept an autoname because nothing that replaces the resource changed."""
+
+
+def engine_check_key() -> tuple[str, bytes] | None:
+    """The URN and random seed of the engine's Check request this thread is serving in the dynamic
+    provider process; None anywhere else (tests, programs).
+
+    The SDK's server hands ``check`` only olds and news; its ``Check(self, request, context)``
+    frame (``pulumi/dynamic/__main__.py``) holds the request. The engine draws the random seed
+    once per resource registration (``generateResourceSteps``) and sends it with both Checks of
+    that registration, so (URN, seed) names one registration of one resource in one deployment.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "Check" and code.co_filename.endswith(_SERVER_FILE):
+            request = frame.f_locals.get("request")
+            urn = getattr(request, "urn", None)
+            seed = getattr(request, "randomSeed", b"")
+            if not isinstance(urn, str) or not urn:
+                return None
+            return urn, bytes(seed) if isinstance(seed, (bytes, bytearray)) else b""
+        frame = frame.f_back
+    return None
+
+
+def replacement_follows(key: tuple[str, bytes] | None, olds: Mapping[str, Any]) -> str | None:
+    """Whether this Check is the engine's re-Check of a replacement nothing in the inputs asked for;
+    if so, the name the previous Check kept. Forgets that previous Check either way.
+
+    ``continueStepsFromDiff`` (pulumi/pulumi ``pkg/resource/deploy/step_generator.go``) checks a
+    replaced resource again with no olds, after its first Check with olds and with the same
+    random seed. When ``replace_with``, ``deleted_with``, ``replacement_trigger`` or a changed
+    provider forced the replacement, ``stepGenerator.diff`` answered without calling the
+    provider, so on the one step-generation loop no other Check comes in between. A Check with
+    no olds whose URN and seed are those of the previous Check, which kept the autoname, is
+    exactly that re-Check.
+    """
+    global _last_check
+    with _last_check_lock:
+        previous, _last_check = _last_check, None
+    if key is None or olds or previous is None or previous[0] != key:
+        return None
+    return previous[1]
+
+
+def remember_kept_name(key: tuple[str, bytes] | None, name: str) -> None:
+    global _last_check
+    if key is None:
+        return
+    with _last_check_lock:
+        _last_check = (key, name)
 
 
 def resource_props(args: Any, inputs: tuple[str, ...], outputs: tuple[str, ...], resource_name: str) -> dict[str, Any]:

@@ -585,8 +585,10 @@ class ProvisionedModelThroughput(Resource, module="bedrock", name="ProvisionedMo
     replacement); ``replace_on_changes`` has **no effect** (the Python dynamic provider's diff
     reports no changed property names); ``delete_before_replace`` overrides the provider's order.
     Without an explicit name it is autonamed: a replacement gets a new name, while ``aliases``,
-    ``pulumi stack rename`` and project renames keep it. A replacement forced with no input change
-    (``pulumi up --replace``, ``replace_with``, ``deleted_with``) needs ``delete_before_replace=True``.
+    ``pulumi stack rename`` and project renames keep it. A replacement forced by ``replace_with``,
+    ``deleted_with`` or ``replacement_trigger`` gets a new name too; one forced by ``pulumi up
+    --replace`` or ``pulumi state taint`` reaches the provider as a new resource, so it needs
+    ``delete_before_replace=True``.
     """
 
     provisioned_model_arn: pulumi.Output[str]

@@ -439,12 +439,17 @@ class DynamicProviderProcess:
         )
         return self._configure_result
 
-    def check(self, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
+    def check(
+        self, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any], random_seed: Optional[bytes] = None
+    ) -> CheckResult:
         """Validate new inputs.
 
         :param urn: The resource URN.
         :param olds: The previous *inputs* from state (``{}`` for a new resource).
         :param news: The new inputs from the program, ``__provider`` included; may hold unknowns.
+        :param random_seed: The request's ``randomSeed``; default: 32 new random bytes. The
+            engine draws one per resource registration and sends it with every Check of that
+            registration (the re-Check of a replacement included).
         """
         name, type_ = _urn_name_and_type(urn)
         response = self._call(
@@ -455,7 +460,7 @@ class DynamicProviderProcess:
                 type=type_,
                 olds=_to_struct(olds),
                 news=_to_struct(news),
-                randomSeed=secrets.token_bytes(32),
+                randomSeed=secrets.token_bytes(32) if random_seed is None else random_seed,
             ),
         )
         return CheckResult(

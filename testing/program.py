@@ -24,7 +24,10 @@ behaviour below names the engine function it follows.
     under the engine.
   * **Replace** (``continueStepsFromDiff``): a ``protect``-ed resource (old and new) is never
     replaced: ``up`` fails with the engine's message before any step; ``preview`` shows the whole
-    plan, then fails with it. The replacement is checked again with no olds.
+    plan, then fails with it. The replacement is checked again with no olds, with the random
+    seed of the first Check (one per registration, ``generateResourceSteps``).
+    ``up(program, replace=[...])`` plays ``pulumi up --replace`` (``isTargetedReplace``): the
+    only Check has no olds, no Diff is called, the replacement blames ``id``.
     ``delete_before_replace``, when set (``True`` *or* ``False``), overrides the provider's answer. Create-before-delete: the new resource is created, the old one is marked
     for deletion (``pending delete``, kept in the state) and deleted after the program has
     finished; a failed delete leaves it in the state and the next ``up`` deletes it.
@@ -77,8 +80,8 @@ listed once in its notes and in ``Stack.last_result.errors``. Failures that only
 
 Limitations (deliberate, to stay small):
 
-- Imports, transforms, hooks, ``replace_with``, ``replacement_trigger``, custom timeouts, targets
-  and invokes are not honoured (invokes answer ``{}`` unless a ``call_handler`` is given).
+- Imports, transforms, hooks, ``replace_with``, ``replacement_trigger``, taints, custom timeouts,
+  targets and invokes are not honoured (invokes answer ``{}`` unless a ``call_handler`` is given).
 - ``deleted_with`` and ``replace_with`` do not cascade a create-before-delete replacement
   (``sg.diff``); a delete-before-replace does replace its dependents first.
 - ``ignore_changes`` paths: keys, ``a.b``, ``a["b"]`` and ``a[0]``; no wildcards.
@@ -105,6 +108,7 @@ import json
 import logging
 import os
 import re
+import secrets
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -837,12 +841,14 @@ class EngineMocks(Mocks):
         call_handler: Optional[Callable[[MockCallArgs], dict[str, Any]]] = None,
         *,
         interrupt: Optional[Interrupt] = None,
+        replace_targets: Iterable[str] = (),
     ) -> None:
         """
         :param stack: The stack being deployed (config, saved state, provider process).
         :param preview: True for ``preview``: no Create/Update/Delete calls.
         :param call_handler: Answers invokes; by default every invoke returns ``{}``.
         :param interrupt: Called as each step's provider call returns; True kills the run there.
+        :param replace_targets: URNs to replace (``--replace``), all in the saved state.
         """
         self._stack = stack
         self.project = stack.project
@@ -850,6 +856,7 @@ class EngineMocks(Mocks):
         self._preview = preview
         self._call_handler = call_handler
         self._interrupt = interrupt
+        self._replace_targets = frozenset(replace_targets)
         self._lock = threading.Lock()
         self.old_state = stack.state
         self.snapshot = _Snapshot(stack.state, stack._write_state)
@@ -1058,8 +1065,8 @@ class EngineMocks(Mocks):
                 self.snapshot.end(new, new=(args.urn, new))
         return _Plan("same" if old else "create", result=lambda: ("", {}))
 
-    def _check(self, proc: DynamicProviderProcess, urn: str, olds: dict, news: dict) -> dict:
-        result = proc.check(urn, olds, news)
+    def _check(self, proc: DynamicProviderProcess, urn: str, olds: dict, news: dict, seed: bytes) -> dict:
+        result = proc.check(urn, olds, news, random_seed=seed)
         if result.failures:
             raise ResourceCheckError(urn, result.failures)
         return result.inputs
@@ -1070,7 +1077,11 @@ class EngineMocks(Mocks):
         proc = self._stack.configured_provider()
         urn = args.urn
         recreating = urn in self._recreating
-        news = self._check(proc, urn, old.inputs if old and not recreating else {}, inputs)
+        # isTargetedReplace: --replace ignores the old state in Check and skips the provider's Diff.
+        targeted = old is not None and urn in self._replace_targets
+        # generateResourceSteps draws one random seed per registration, sent with each of its Checks.
+        seed = secrets.token_bytes(32)
+        news = self._check(proc, urn, old.inputs if old and not recreating and not targeted else {}, inputs, seed)
         if old is None:
             new = self._new_state(args, "", news, dict(news), secret_keys)
             self._record(args, "create", new)
@@ -1082,7 +1093,10 @@ class EngineMocks(Mocks):
             self._record(args, "replace", new, self._recreating[urn], True)
             return _Plan("replace", [lambda: self._create(urn, new, old=old)], lambda: (new.id, new.outputs))
 
-        diff = proc.diff(urn, old.id, old.outputs, news, old_inputs=old.inputs)
+        if targeted:  # stepGenerator.diff: a replacement that blames the id
+            diff = DiffResult("some", replaces=["id"])
+        else:
+            diff = proc.diff(urn, old.id, old.outputs, news, old_inputs=old.inputs)
         if diff.changes == "unknown":
             changed = process_ignore_changes(news, old.inputs, args.ignore_changes) != old.inputs
         else:
@@ -1102,7 +1116,8 @@ class EngineMocks(Mocks):
             # In preview the engine reports the error and goes on, so the whole plan is shown.
             with self._lock:
                 self.preview_errors.append(error)
-        news = self._check(proc, urn, {}, inputs)
+        if not targeted:  # continueStepsFromDiff: the defaults are recomputed for the replacement
+            news = self._check(proc, urn, {}, inputs, seed)
         delete_first = diff.delete_before_replace
         if args.delete_before_replace is not None:
             delete_first = args.delete_before_replace
@@ -1391,16 +1406,32 @@ class Stack:
                 )
         return self.provider_process
 
+    def _replace_targets(self, replace: Iterable[str]) -> list[str]:
+        """URNs of ``replace`` (URNs or unique names); unknown ones fail as ``checkTargets`` does."""
+        if isinstance(replace, str):
+            raise TypeError("replace takes a list of URNs or resource names, not one string")
+        urns = []
+        for target in replace:
+            if target.startswith("urn:pulumi:"):
+                if target not in self.state:
+                    raise KeyError(f"replace target {target} could not be found in the stack")
+                urns.append(target)
+            else:
+                urns.append(self.state.find(target)[0])
+        return urns
+
     def _write_state(self, state: StackState) -> None:
         self.state = state
 
-    def preview(self, program: Program) -> RunResult:
+    def preview(self, program: Program, *, replace: Iterable[str] = ()) -> RunResult:
         """Run ``program`` as ``pulumi preview``: Check/Diff only; the state is unchanged.
 
         :param program: A function declaring resources (may return an awaitable).
+        :param replace: Resources to replace even if nothing changed, as ``--replace``: URNs or
+            resource names (the last URN segment, unique in the state).
         """
         saved = self.state
-        mocks = EngineMocks(self, True, self._call_handler)
+        mocks = EngineMocks(self, True, self._call_handler, replace_targets=self._replace_targets(replace))
         mocks.snapshot.frozen = True
         try:
             outputs, program_error = self._run_program(program, mocks, preview=True)
@@ -1412,10 +1443,16 @@ class Stack:
                 mocks.operations.setdefault(urn, Operation(urn, old.type, "delete"))
         return self._finish(mocks, outputs, program_error, [])
 
-    def up(self, program: Program, *, interrupt: Optional[Interrupt] = None) -> RunResult:
+    def up(self, program: Program, *, interrupt: Optional[Interrupt] = None, replace: Iterable[str] = ()) -> RunResult:
         """Run ``program`` as ``pulumi up``; the state is saved after every step.
 
         :param program: A function declaring resources (may return an awaitable).
+        :param replace: Resources to replace even if nothing changed, as ``pulumi up --replace``:
+            URNs or resource names (the last URN segment, unique in the state). As in the engine
+            (``isTargetedReplace``), such a resource is checked with no olds, its provider's Diff
+            is not called, and it is replaced once, create-before-delete unless the provider's
+            or the program's ``delete_before_replace`` says otherwise (without a Diff, only the
+            program's option can).
         :param interrupt: Simulates killing the CLI: called as ``interrupt(urn, operation)`` when
             a Create, Update or Delete provider call returns (``operation`` is ``creating``,
             ``updating`` or ``deleting``). Returning True kills the run there: the call's result
@@ -1427,7 +1464,8 @@ class Stack:
         if self.state.pending_operations:
             warnings.append(pending_operations_warning(self.state.pending_operations))
             _log.warning(warnings[-1])
-        mocks = EngineMocks(self, False, self._call_handler, interrupt=interrupt)
+        mocks = EngineMocks(self, False, self._call_handler, interrupt=interrupt,
+                            replace_targets=self._replace_targets(replace))
         try:
             outputs, program_error = self._run_program(program, mocks, preview=False)
             if not mocks.failed and program_error is None:
