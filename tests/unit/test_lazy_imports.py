@@ -42,7 +42,7 @@ def test_the_first_check_loads_the_rules_from_botocore() -> None:
         "    'model_source': {'copy_from': 'anthropic.claude-3-haiku-20240307-v1:0'}}).failures\n"
         "assert [f.property for f in failures] == ['name'], failures"
     )
-    assert "botocore.session" in loaded and "boto3" not in loaded
+    assert "botocore.loaders" in loaded and "boto3" not in loaded
 
 
 def test_aws_call_still_translates_client_errors_and_passes_anything_else_through() -> None:
