@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from typing import Any, Iterable, Sequence
 
-PACKAGES = ("pulumi", "boto3", "botocore", "grpcio", "moto", "pulumi-bedrock-inference")
+PACKAGES = ("pulumi", "boto3", "botocore", "google-re2", "grpcio", "moto", "pulumi-bedrock-inference")
 
 
 def header(title: str, settings: str) -> None:

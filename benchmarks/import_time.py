@@ -10,16 +10,17 @@ Run: ``python benchmarks/import_time.py [--runs N] [--compare-ref GIT_REF]``. Go
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import json
 import os
-import platform
 import statistics
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _report  # noqa: E402
 
 BASELINE = "import pulumi"
 CASES = {
@@ -63,41 +64,16 @@ def source_tree_at(ref: str, into: Path) -> str:
     return str(into / "path")
 
 
-def version(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "-"
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
-def header(runs: int) -> str:
-    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    packages = ", ".join(f"{name} {version(name)}" for name in ("pulumi-bedrock-inference", "pulumi", "boto3", "botocore", "google-re2"))
-    return "\n".join([
-        f"# import time: {runs} fresh interpreters per row, runs interleaved; time measured inside the interpreter",
-        f"# machine: {platform.node()} {platform.machine()} {cpu_model()}, {os.cpu_count()} CPUs; load average {load}",
-        f"# python {platform.python_version()} ({sys.executable}); {packages}",
-    ])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=30, help="fresh interpreters per row (default 30)")
     parser.add_argument("--compare-ref", help="also time the providers as of this git ref (e.g. the commit before a change)")
     options = parser.parse_args()
     runs = options.runs
-    print(header(runs))
+    _report.header(
+        "Import time of the library in a Pulumi program",
+        f"{runs} fresh interpreters per row, runs interleaved; time measured inside the interpreter",
+    )
     cases: dict[str, tuple[list[str], str | None]] = {label: (modules, None) for label, modules in CASES.items()}
     scratch = tempfile.TemporaryDirectory()
     if options.compare_ref:

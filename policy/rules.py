@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Optional
 
+from pulumi_bedrock_inference.patterns import wildcard_fullmatches
 from pulumi_policy import (
     EnforcementLevel,
     PolicyConfigSchema,
@@ -24,7 +25,6 @@ from pulumi_policy import (
 )
 
 from .resources import (
-    INFERENCE_PROFILE_TYPES,
     PROVISIONED_THROUGHPUT_TYPES,
     TAGGABLE_TYPES,
     as_list,
@@ -231,20 +231,8 @@ def _has_wildcard(pattern: str) -> bool:
 
 def iam_match(pattern: str, value: str) -> bool:
     """Whether IAM's ``pattern`` (``*``: any run of characters, ``?``: any one; nothing else is
-    special) matches all of ``value``. Greedy with one backtrack point: O(len(pattern) * len(value))."""
-    p = v = 0
-    star, star_v = -1, 0
-    while v < len(value):
-        if p < len(pattern) and pattern[p] in ("?", value[v]) and pattern[p] != "*":
-            p, v = p + 1, v + 1
-        elif p < len(pattern) and pattern[p] == "*":
-            star, star_v, p = p, v, p + 1
-        elif star >= 0:
-            star_v += 1
-            p, v = star + 1, star_v
-        else:
-            return False
-    return all(c == "*" for c in pattern[p:])
+    special) matches all of ``value``, in linear time."""
+    return wildcard_fullmatches(pattern, value)
 
 
 # --------------------------------------------------------------------------- the policies

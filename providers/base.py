@@ -24,9 +24,10 @@ from pulumi.dynamic import ConfigureRequest, DiffResult, ResourceProvider
 from pulumi.output import Unknown
 from pulumi.runtime.config import is_config_secret
 
+from . import provider_process
 from . import tags as tagging
 from .client import bedrock_client, default_region
-from .config import ProviderConfig
+from .config import ProviderConfig, profile_problem
 from .errors import ConflictError, NotFoundError, aws_call
 from .validation import REGION_RULE, InputChecker, LinearPattern, StringRule, contains_unknown, is_unknown
 
@@ -161,7 +162,7 @@ class BedrockProvider(ResourceProvider):
         all, so they are named as a new resource (which is also what a resumed create must get).
         """
         field = self.name_field
-        key = engine_check_key()
+        key = provider_process.engine_check_key()
         kept_before = replacement_follows(key, olds)
         seed = checker.inputs.pop(AUTONAME, None)
         if checker.present(field):
@@ -307,60 +308,24 @@ def environment_profile_problems() -> list[tuple[str, str]]:
     for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
         profile = os.environ.get(variable)
         if profile:
-            available = _available_profiles(os.environ.get("AWS_CONFIG_FILE"), os.environ.get("AWS_SHARED_CREDENTIALS_FILE"))
-            if profile not in available:
-                listed = ", ".join(sorted(available)) or "none"
-                return [(variable, (
-                    f"{variable} (environment) must name a profile of the shared AWS config files (~/.aws/config and "
-                    f"~/.aws/credentials, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE): {profile!r} is not one "
-                    f"(profiles there: {listed}); set stack config aws:profile or fix the variable"
-                ))]
-            return []
+            problem = _profile_problem(profile, os.environ.get("AWS_CONFIG_FILE"), os.environ.get("AWS_SHARED_CREDENTIALS_FILE"))
+            return [(variable, f"{variable} (environment) {problem}; set stack config aws:profile or fix the variable")] if problem else []
     return []
 
 
 @functools.lru_cache(maxsize=8)
-def _available_profiles(_config_file: str | None, _credentials_file: str | None) -> frozenset[str]:
-    """The profiles of the shared config files (cached per file location: read once per process)."""
-    import botocore.session
-
-    try:
-        return frozenset(botocore.session.Session().available_profiles)
-    except Exception:  # an unreadable file: botocore's own error comes with the first call
-        return frozenset()
+def _profile_problem(profile: str, _config_file: str | None, _credentials_file: str | None) -> str | None:
+    """:func:`profile_problem`, read once per process for each place the config files may be."""
+    return profile_problem(profile)
 
 
 REPLACES_KEY = "_replaces"
 """Key of the autoname identity that holds the name a forced replacement replaces."""
 
-_SERVER_FILE = os.path.join("pulumi", "dynamic", "__main__.py")
 _last_check_lock = threading.Lock()
 _last_check: tuple[tuple[str, bytes], str] | None = None
 """((URN, random seed), name kept from olds) of the latest Check this provider process answered,
 when that Check kept an autoname because nothing that replaces the resource changed."""
-
-
-def engine_check_key() -> tuple[str, bytes] | None:
-    """The URN and random seed of the engine's Check request this thread is serving in the dynamic
-    provider process; None anywhere else (tests, programs).
-
-    The SDK's server hands ``check`` only olds and news; its ``Check(self, request, context)``
-    frame (``pulumi/dynamic/__main__.py``) holds the request. The engine draws the random seed
-    once per resource registration (``generateResourceSteps``) and sends it with both Checks of
-    that registration, so (URN, seed) names one registration of one resource in one deployment.
-    """
-    frame = sys._getframe(1)
-    while frame is not None:
-        code = frame.f_code
-        if code.co_name == "Check" and code.co_filename.endswith(_SERVER_FILE):
-            request = frame.f_locals.get("request")
-            urn = getattr(request, "urn", None)
-            seed = getattr(request, "randomSeed", b"")
-            if not isinstance(urn, str) or not urn:
-                return None
-            return urn, bytes(seed) if isinstance(seed, (bytes, bytearray)) else b""
-        frame = frame.f_back
-    return None
 
 
 def replacement_follows(key: tuple[str, bytes] | None, olds: Mapping[str, Any]) -> str | None:

@@ -107,23 +107,29 @@ def _profile(value: Any, fail: Fail) -> str | None:
     if not isinstance(value, str):
         fail("aws:profile", f"must be a string, got {type(value).__name__}")
         return None
+    problem = profile_problem(value)
+    if problem:
+        fail("aws:profile", problem)
+        return None
+    return value
+
+
+def profile_problem(profile: str) -> str | None:
+    """Why ``profile`` names no profile of the shared AWS config files (no AWS call), else None."""
     import botocore.exceptions
     import botocore.session
 
     try:
         available = botocore.session.Session().available_profiles
     except botocore.exceptions.BotoCoreError as error:
-        fail("aws:profile", f"{value!r} cannot be looked up: the shared AWS config files cannot be read: {error}")
+        return f"{profile!r} cannot be looked up: the shared AWS config files cannot be read: {error}"
+    if profile in available:
         return None
-    if value not in available:
-        listed = ", ".join(sorted(available)) or "none"
-        fail(
-            "aws:profile",
-            f"must name a profile of the shared AWS config files (~/.aws/config and ~/.aws/credentials, or "
-            f"AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE): {value!r} is not one (profiles there: {listed})",
-        )
-        return None
-    return value
+    listed = ", ".join(sorted(available)) or "none"
+    return (
+        f"must name a profile of the shared AWS config files (~/.aws/config and ~/.aws/credentials, or "
+        f"AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE): {profile!r} is not one (profiles there: {listed})"
+    )
 
 
 def _default_tags(value: Any, fail: Fail) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""The dynamic provider process: enough gRPC workers for long waits, and a stop signal for them.
+"""The dynamic provider process: enough gRPC workers for long waits, a stop signal for them, and
+the engine's Check request (URN, random seed) that the SDK does not pass to ``check``.
 
 The engine runs one ``python -u -m pulumi.dynamic`` process per deployment for every dynamic
 resource. It serves gRPC from ``grpc.server(futures.ThreadPoolExecutor(max_workers=4))``
@@ -64,6 +65,8 @@ WORKERS_ENV = "PULUMI_BEDROCK_INFERENCE_PROVIDER_WORKERS"
 DEFAULT_WORKERS = 256
 
 DYNAMIC_PROVIDER_MAIN = "pulumi.dynamic.__main__"
+SERVER_FILE = os.path.join("pulumi", "dynamic", "__main__.py")
+"""The SDK's dynamic provider server, whose ``Check`` frame holds the engine's request."""
 """The module the engine runs as the dynamic provider process (``python -u -m pulumi.dynamic``)."""
 
 stop_requested = threading.Event()
@@ -212,3 +215,26 @@ def _reset_for_tests() -> Any:
     with _lock:
         _done = False
     stop_requested.clear()
+
+
+def engine_check_key() -> tuple[str, bytes] | None:
+    """The URN and random seed of the engine's Check request this thread is serving in the dynamic
+    provider process; None anywhere else (tests, programs).
+
+    The SDK's server hands ``check`` only olds and news; its ``Check(self, request, context)``
+    frame (``pulumi/dynamic/__main__.py``) holds the request. The engine draws the random seed
+    once per resource registration (``generateResourceSteps``) and sends it with both Checks of
+    that registration, so (URN, seed) names one registration of one resource in one deployment.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "Check" and code.co_filename.endswith(SERVER_FILE):
+            request = frame.f_locals.get("request")
+            urn = getattr(request, "urn", None)
+            seed = getattr(request, "randomSeed", b"")
+            if not isinstance(urn, str) or not urn:
+                return None
+            return urn, bytes(seed) if isinstance(seed, (bytes, bytearray)) else b""
+        frame = frame.f_back
+    return None

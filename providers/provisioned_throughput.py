@@ -20,8 +20,8 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from . import waiter as waiting
-from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props, same, same_or_absent
-from .errors import BedrockError, ConflictError, InvalidRequestError, NotStabilizedError, aws_call
+from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props, same_or_absent
+from .errors import ConflictError, InvalidRequestError, NotStabilizedError, aws_call
 from .validation import InputChecker, api_rule, contains_unknown, is_unknown, timeout_seconds
 
 INPUTS = (

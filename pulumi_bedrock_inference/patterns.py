@@ -49,6 +49,15 @@ def fullmatches(pattern: str, value: str) -> bool:
         return False
 
 
+def wildcard_fullmatches(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
+    """IAM's wildcards: ``*`` any run of characters, ``?`` any one, everything else literal; whether
+    ``pattern`` matches all of ``value``, in linear time (a pattern of many ``*`` cannot backtrack)."""
+    import re
+
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return fullmatches(("(?is)" if ignore_case else "(?s)") + body, value)
+
+
 class LinearPattern:
     """A regular expression matched by RE2 (linear time), compiled on first use.
 

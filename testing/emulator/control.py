@@ -109,27 +109,20 @@ class BedrockEmulator:
     def client(self, region: str = DEFAULT_REGION, **config: Any) -> Any:
         """A boto3 ``bedrock`` client for this emulator; ``config`` goes to ``botocore.config.Config``
         (e.g. ``retries={"total_max_attempts": 1}`` for no retries)."""
-        import boto3
-        from botocore.config import Config
-
-        return boto3.client(
-            "bedrock",
-            region_name=region,
-            endpoint_url=self.endpoint,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            config=Config(**config) if config else None,
-        )
+        return self._boto3_client("bedrock", region, config)
 
     def runtime_client(self, region: str = DEFAULT_REGION, **config: Any) -> Any:
         """A boto3 ``bedrock-runtime`` client for this emulator (InvokeModel, Converse and their
         streaming forms); ``region`` is the request's source region; ``config`` goes to
         ``botocore.config.Config`` as for :meth:`client`."""
+        return self._boto3_client("bedrock-runtime", region, config)
+
+    def _boto3_client(self, service: str, region: str, config: Mapping[str, Any]) -> Any:
         import boto3
         from botocore.config import Config
 
         return boto3.client(
-            "bedrock-runtime",
+            service,
             region_name=region,
             endpoint_url=self.endpoint,
             aws_access_key_id="testing",

@@ -31,11 +31,11 @@ Rules implemented, with their source:
 from __future__ import annotations
 
 import enum
-import functools
 import json
-import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from pulumi_bedrock_inference.patterns import wildcard_fullmatches
 
 POLICY_VERSIONS = ("2012-10-17", "2008-10-17")
 
@@ -58,16 +58,9 @@ class Decision(enum.Enum):
         return self is Decision.ALLOW
 
 
-@functools.lru_cache(maxsize=4096)
-def _glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    """``*`` (any run of characters) and ``?`` (one character); everything else literal."""
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(body, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
-
-
 def glob_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
     """Whether ``value`` matches ``pattern`` with IAM's ``*`` and ``?`` wildcards."""
-    return _glob(pattern, ignore_case).fullmatch(value) is not None
+    return wildcard_fullmatches(pattern, value, ignore_case=ignore_case)
 
 
 def arn_match(pattern: str, arn: str) -> bool:

@@ -18,7 +18,8 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from pulumi_bedrock_inference.providers import base
-from pulumi_bedrock_inference.providers.base import BedrockProvider, engine_check_key
+from pulumi_bedrock_inference.providers.base import BedrockProvider
+from pulumi_bedrock_inference.providers.provider_process import engine_check_key
 from tests.unit.test_naming import DEPLOYMENT, OLD_SEED, PROFILE, THROUGHPUT, provider
 
 URN = "urn:pulumi:dev::proj::pulumi-python:dynamic/bedrock:ApplicationInferenceProfile::chat"
