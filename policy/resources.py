@@ -21,6 +21,8 @@ from typing import Any, Optional
 
 from pulumi_policy.proxy import UnknownValueError
 
+from pulumi_bedrock_inference.providers.inference_profile import GEOGRAPHIC_PREFIXES
+
 DYNAMIC_INFERENCE_PROFILE = "pulumi-python:dynamic/bedrock:ApplicationInferenceProfile"
 DYNAMIC_CUSTOM_MODEL_DEPLOYMENT = "pulumi-python:dynamic/bedrock:CustomModelDeployment"
 DYNAMIC_PROVISIONED_THROUGHPUT = "pulumi-python:dynamic/bedrock:ProvisionedModelThroughput"
@@ -41,8 +43,7 @@ IAM_POLICY_DOCUMENT_TYPES = (
 IAM_ROLE = "aws:iam/role:Role"
 
 # Geography prefixes of system (cross-region) inference profile IDs, e.g. "eu.anthropic...".
-GEOGRAPHIES = ("us", "us-gov", "eu", "apac", "jp", "au", "ca", "global")
-_GEOGRAPHY = re.compile(rf"^(?P<geo>{'|'.join(re.escape(g) for g in GEOGRAPHIES)})\.(?P<model>.+)$")
+_GEOGRAPHY = re.compile(rf"^(?P<geo>{'|'.join(re.escape(g) for g in sorted(GEOGRAPHIC_PREFIXES))})\.(?P<model>.+)$")
 _ARN = re.compile(r"^arn:aws[a-z-]*:bedrock:(?P<region>[a-z0-9-]*):(?P<account>\d*):(?P<kind>[a-z-]+)/(?P<rest>.+)$")
 
 
