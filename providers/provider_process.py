@@ -55,7 +55,9 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 WORKERS_ENV = "PULUMI_BEDROCK_INFERENCE_PROVIDER_WORKERS"
@@ -74,6 +76,20 @@ stop_requested = threading.Event()
 
 _lock = threading.Lock()
 _done = False
+_waits_in_progress = 0
+
+
+@contextmanager
+def wait_in_progress() -> Iterator[None]:
+    """Count a wait as in progress while the block runs (:func:`answer_cancel` reports on them)."""
+    global _waits_in_progress
+    with _lock:
+        _waits_in_progress += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _waits_in_progress -= 1
 
 
 def serve_concurrently() -> None:
@@ -182,8 +198,14 @@ def answer_cancel(executor: ThreadPoolExecutor) -> bool:
         sdk_cancel = original.unary_unary
 
         def cancel(request: Any, context: Any) -> Any:
+            # The engine also sends Cancel to every provider when a deployment ends normally
+            # (pkg/resource/plugin: a provider acknowledges it before Close): only waits in
+            # progress make it worth a line.
             stop_requested.set()
-            _say("Cancel: ending the waits in progress; each resource keeps existing and the next `pulumi up` resumes it")
+            with _lock:
+                waits = _waits_in_progress
+            if waits:
+                _say(f"Cancel: ending {waits} wait(s) in progress; each resource keeps existing and the next `pulumi up` resumes it")
             return sdk_cancel(request, context)
 
         handlers[CANCEL_METHOD] = original._replace(unary_unary=cancel)

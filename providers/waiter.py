@@ -74,7 +74,22 @@ def wait(
     stop (both with ``timeout_hint``: how to resume).
     """
     provider_process.serve_concurrently()
-    log = log or _stderr
+    with provider_process.wait_in_progress():
+        return _poll(waiter, describe, name=name, timeout=timeout, timeout_hint=timeout_hint, clock=clock, sleep=sleep,
+                     log=log or _stderr)
+
+
+def _poll(
+    waiter: Waiter,
+    describe: Callable[[], Response],
+    *,
+    name: str,
+    timeout: float,
+    timeout_hint: str,
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
+    log: Callable[[str], None],
+) -> Response:
     label = f'{waiter.kind} "{name}"'
     start = clock()
     delay = waiter.delay

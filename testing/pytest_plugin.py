@@ -15,16 +15,25 @@ installed gets them; nothing starts unless a test requests one):
     The same emulator, reset before the test: no resources, clock at wall time, no faults,
     empty request log, no identity policy, round-robin routing and **zero transition durations** (creates and updates complete
     immediately; call ``set_durations`` to test in-between states).
+
+``bedrock_stack`` (function)
+    A factory of Pulumi stacks on that emulator, run by the real Pulumi engine through the
+    Automation API: ``bedrock_stack(program, project=..., config=...)`` returns a
+    :class:`pulumi.automation.Stack` (see :func:`~pulumi_bedrock_inference.testing.stack.emulator_stack`).
 """
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
+    from pulumi import automation as auto
+
     from .emulator import BedrockEmulator
 
 
@@ -58,3 +67,16 @@ def bedrock_emulator_server() -> Iterator[BedrockEmulator]:
 def bedrock_emulator(bedrock_emulator_server: BedrockEmulator) -> Iterator[BedrockEmulator]:
     bedrock_emulator_server.reset(durations=0)
     yield bedrock_emulator_server
+
+
+@pytest.fixture
+def bedrock_stack(bedrock_emulator: BedrockEmulator) -> Iterator[Callable[..., auto.Stack]]:
+    """Factory: ``bedrock_stack(program, **options)`` gives a :class:`pulumi.automation.Stack` of
+    ``program`` on the fresh emulator, run by the real Pulumi engine (``pulumi`` on PATH, 3.221 or
+    newer) in a sealed temporary backend; ``options`` are those of
+    :func:`~pulumi_bedrock_inference.testing.stack.emulator_stack`. Stacks are removed, with their
+    state, when the test ends (resources left in the emulator are not destroyed)."""
+    from .stack import emulator_stack
+
+    with ExitStack() as stacks:
+        yield lambda program, **options: stacks.enter_context(emulator_stack(program, bedrock_emulator, **options))
