@@ -1,40 +1,33 @@
-"""`make up`: `pulumi up` of the repository's own stack (Pulumi.yaml: the quickstart example).
+"""`make up`: a real `pulumi up` of the repository's own stack (Pulumi.yaml: the quickstart example).
 
 ``TARGET`` picks where it goes:
 
 - ``emulator`` (the default): the local Bedrock emulator shipped in this package. AWS settings of
   your environment (keys, profile, config files) are hidden from the run, so nothing reaches an
-  AWS account even when credentials are at hand. With the Pulumi CLI installed: ``pulumi up`` of
-  a throw-away stack in a temporary local backend, then ``pulumi destroy``. Without the CLI: the
-  same program through this package's engine simulator (the real dynamic-provider process,
-  driven over gRPC as the engine drives it): preview, up, up again, refresh and destroy.
+  AWS account even when credentials are at hand. The Pulumi CLI (``pulumi`` on PATH; ``make up``
+  puts the one ``make cli`` found or built there) runs preview, up, a preview that expects no
+  changes, refresh and destroy of a throw-away stack in a temporary local backend, through
+  Pulumi's Automation API (the program runs in this process as an inline program, so no Python
+  language host is needed).
 - ``aws``: your AWS account, with your usual credentials and Pulumi backend: a normal interactive
-  ``pulumi up`` of stack ``dev``, which shows the plan and asks before changing anything. Needs
-  the Pulumi CLI.
+  ``pulumi up`` of stack ``dev``, which shows the plan and asks before changing anything.
 """
 
 from __future__ import annotations
 
 import os
-import runpy
 import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Mapping
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PROGRAM = ROOT / "__main__.py"
 TARGETS = ("emulator", "aws")
-PROJECT = "bedrock-inference-quickstart"
 REGION = "us-east-1"
-INSTALL_CLI = (
-    "The Pulumi CLI is not installed. Get it with\n"
-    "    curl -fsSL https://get.pulumi.com | sh      (Linux, macOS)\n"
-    "    brew install pulumi/tap/pulumi              (macOS)\n"
-    "    winget install pulumi                       (Windows)\n"
-    "then run `make up` again. Meanwhile the example runs through the local engine simulator."
+NO_CLI = (
+    "No Pulumi CLI (3.221 or newer) on PATH. `make up` finds or builds one (`make cli`: from Go modules, "
+    "several minutes the first time); or install it: https://www.pulumi.com/docs/install/"
 )
 
 
@@ -44,73 +37,41 @@ def main() -> int:
         print(f"TARGET={target!r} is not one of {', '.join(TARGETS)} (default: emulator)", file=sys.stderr)
         return 2
     cli = shutil.which("pulumi")
+    if not cli:
+        print(NO_CLI, file=sys.stderr)
+        return 1
     if target == "aws":
-        if not cli:
-            print(INSTALL_CLI.split("\nthen")[0] + "\nthen run `TARGET=aws make up` again (or `make up` to try it on the local emulator).")
-            return 1
         print("TARGET=aws: `pulumi up` of stack dev in your AWS account; it shows the plan and asks before changing anything.")
         return run([cli, "stack", "select", "--create", "dev"]) or run([cli, "up"])
+    return deploy_to_emulator()
 
+
+def run(command: list[str]) -> int:
+    print("+ " + " ".join(command), flush=True)
+    return subprocess.run(command, cwd=ROOT).returncode
+
+
+def deploy_to_emulator() -> int:
     from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
+    from pulumi_bedrock_inference.testing.stack import emulator_stack, project_program
 
     with BedrockEmulator(durations=2) as emulator:
-        env = {**without_aws_settings(os.environ), **emulator.environment(REGION), "AWS_REGION": REGION}
         print(f"Local Bedrock emulator at {emulator.endpoint} (no AWS account used; TARGET=aws deploys to yours)")
-        if cli:
-            return deploy_with_cli(cli, env)
-        print(INSTALL_CLI)
-        return deploy_with_simulator(env, emulator)
-
-
-def without_aws_settings(env: Mapping[str, str]) -> dict[str, str]:
-    """``env`` without AWS credentials, profile or endpoints, and with no AWS config files."""
-    kept = {k: v for k, v in env.items() if not k.startswith("AWS_")}
-    return {**kept, "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
-
-
-def run(command: list[str], env: dict[str, str] | None = None) -> int:
-    print("+ " + " ".join(command), flush=True)
-    return subprocess.run(command, cwd=ROOT, env=env).returncode
-
-
-def deploy_with_cli(cli: str, env: dict[str, str]) -> int:
-    with tempfile.TemporaryDirectory() as backend:
-        env = {**env, "PULUMI_BACKEND_URL": f"file://{backend}", "PULUMI_CONFIG_PASSPHRASE": ""}
-        for command in (["stack", "init", "emulator"], ["up", "--yes"], ["destroy", "--yes"], ["stack", "rm", "--yes"]):
-            code = run([cli, *command], env)
-            if code:
-                return code
-    return 0
-
-
-def deploy_with_simulator(env: dict[str, str], emulator: object) -> int:
-    from pulumi.output import Unknown
-
-    from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess
-    from pulumi_bedrock_inference.testing.program import Stack
-
-    os.environ.clear()
-    os.environ.update(env)
-
-    def program() -> None:
-        runpy.run_path(str(PROGRAM), run_name="__main__")
-
-    with DynamicProviderProcess(cwd=ROOT, env=env, project=PROJECT) as process:
-        stack = Stack(PROJECT, "emulator", {"aws:region": REGION}, process)
-        for step, run_step in (
-            ("preview", lambda: stack.preview(program)),
-            ("up", lambda: stack.up(program)),
-            ("up (again: nothing to change)", lambda: stack.up(program)),
-            ("refresh", stack.refresh),
-            ("destroy", stack.destroy),
-        ):
-            result = run_step()
-            print(f"\n== {step}")
-            for operation in result.operations.values():
-                print(f"  {operation.kind:8} {operation.type}  {operation.name}")
-            for key, value in result.outputs.items():
-                print(f"  output {key}: {'(known after up)' if isinstance(value, Unknown) else value}")
-        print(process.stderr, end="", file=sys.stderr)
+        with emulator_stack(project_program(ROOT), emulator, project_dir=ROOT, stack="emulator", region=REGION) as stack:
+            steps = (
+                ("pulumi preview", lambda: stack.preview(on_output=print)),
+                ("pulumi up --yes", lambda: stack.up(on_output=print)),
+                ("pulumi preview --expect-no-changes", lambda: stack.preview(expect_no_changes=True, on_output=print)),
+                ("pulumi refresh --yes", lambda: stack.refresh(on_output=print)),
+                ("pulumi destroy --yes", lambda: stack.destroy(on_output=print)),
+            )
+            for command, step in steps:
+                print(f"\n== {command} (stack {stack.name}, local backend, real engine)", flush=True)
+                start = time.monotonic()
+                step()
+                print(f"== {command}: done in {time.monotonic() - start:.1f} s", flush=True)
+            left = emulator.client(REGION).list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"]
+            print(f"\nApplication inference profiles left in the emulator: {len(left)}")
     return 0
 
 
