@@ -1,7 +1,8 @@
 """Every Pulumi project of this repository starts its dynamic providers under the real CLI.
 
-The engine starts the CLI's launcher ``pulumi-resource-pulumi-python`` (the real script, copied
-next to this test from pulumi/pulumi) in the project's *main* directory, with the runtime
+The engine starts the CLI's launcher ``pulumi-resource-pulumi-python`` (the script that ships in
+the ``github.com/pulumi/pulumi/sdk/v3`` module, installed beside the CLI by tools/pulumi-cli) in
+the project's *main* directory, with the runtime
 options of Pulumi.yaml as ``PULUMI_RUNTIME_*`` variables; the language host resolves the same
 ``virtualenv`` option against the project *root* to run the program. Each test lays the
 project's real Pulumi.yaml (and its main directory) out in a scratch copy of the repository,
@@ -34,10 +35,10 @@ import yaml
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2_grpc
 
-from .plugin_process import HANG_GUARD_SECONDS, PluginProcess
+from ..stack.plugin_process import HANG_GUARD_SECONDS, PluginProcess
 
 ROOT = Path(__file__).resolve().parents[2]
-LAUNCHER = Path(__file__).with_name("pulumi-resource-pulumi-python")
+LAUNCHER = Path(shutil.which("pulumi") or "pulumi").resolve().parent / "pulumi-resource-pulumi-python"
 PROJECT_FILES = [ROOT / "Pulumi.yaml", *sorted(ROOT.glob("examples/**/Pulumi.yaml"))]
 
 
