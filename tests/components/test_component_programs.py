@@ -81,7 +81,7 @@ def test_preview_needs_no_credentials_and_makes_no_aws_call(bedrock_emulator: Be
         stack = Stack(PROJECT, "ci", CONFIG, process)
         result = stack.preview(program(custom_model, {"search": {}, "chat": {}}, {"app": "assistant"}))
     assert set(result.kinds().values()) == {"create"}
-    assert {"chat-profile", "tuned-deployment", "batch-throughput", "teams-search", "teams-chat"} <= set(result.kinds())
+    assert {"chat-profile", "tuned-deployment", "batch-throughput", "teams[search]", "teams[chat]"} <= set(result.kinds())
     assert isinstance(result.outputs["chat_policy"], Unknown) and isinstance(result.outputs["team_policies"], Unknown)
     assert bedrock_emulator.counts() == {}
 
@@ -90,7 +90,7 @@ def test_up_up_again_tenants_tags_refresh_and_destroy(bedrock_emulator: BedrockE
     tags = {"app": "assistant"}
     first = stack.up(program(custom_model, {"search": {"tags": {"cost-center": "42"}}, "chat": {}}, tags))
     kinds = first.kinds()
-    assert {kinds[n] for n in ("chat", "tuned", "batch", "teams", "chat-profile", "tuned-deployment", "batch-throughput", "teams-search", "teams-chat")} == {"create"}
+    assert {kinds[n] for n in ("chat", "tuned", "batch", "teams", "chat-profile", "tuned-deployment", "batch-throughput", "teams[search]", "teams[chat]")} == {"create"}
     outputs = first.outputs
 
     # the policies hold the exact ARNs the service reports, in every region the profiles route to
@@ -125,18 +125,18 @@ def test_up_up_again_tenants_tags_refresh_and_destroy(bedrock_emulator: BedrockE
 
     added = stack.up(program(custom_model, {"search": {"tags": {"cost-center": "42"}}, "chat": {}, "ads": {}}, tags))
     changed = {name: kind for name, kind in added.kinds().items() if kind != "same"}
-    assert changed == {"teams-ads": "create"}
+    assert changed == {"teams[ads]": "create"}
     assert added.outputs["team_model_ids"] == {**team_ids, "ads": added.outputs["team_model_ids"]["ads"]}
 
     removed = stack.up(program(custom_model, {"search": {"tags": {"cost-center": "42"}}, "ads": {}}, tags))
     changed = {name: kind for name, kind in removed.kinds().items() if kind != "same"}
-    assert changed == {"teams-chat": "delete"}
+    assert changed == {"teams[chat]": "delete"}
     remaining = {p["inferenceProfileArn"] for p in bedrock_emulator.client(REGION).list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"]}
     assert team_ids["chat"] not in remaining and team_ids["search"] in remaining
 
     retagged = stack.up(program(custom_model, {"search": {"tags": {"cost-center": "43"}}, "ads": {}}, {"app": "assistant-2"}))
     kinds = retagged.kinds()
-    for child in ("chat-profile", "tuned-deployment", "batch-throughput", "teams-search", "teams-ads"):
+    for child in ("chat-profile", "tuned-deployment", "batch-throughput", "teams[search]", "teams[ads]"):
         assert kinds[child] == "update", (child, kinds[child])
     assert retagged.outputs["chat_model_id"] == chat_arn and retagged.outputs["team_model_ids"]["search"] == team_ids["search"]
     assert tags_of(bedrock_emulator, team_ids["search"]) == {"env": "test", "app": "assistant-2", "cost-center": "43", "tenant": "search"}
@@ -290,6 +290,6 @@ def test_profile_set_tags_all_is_secret_only_when_a_tag_is(bedrock_emulator: Bed
         return run
 
     stack.up(program_with(False))
-    assert [stack.state.find(name)[1].secret_keys for name in ("teams-a", "teams-b")] == [[], []]
+    assert [stack.state.find(name)[1].secret_keys for name in ("teams[a]", "teams[b]")] == [[], []]
     stack.up(program_with(True))
-    assert all("tags_all" in stack.state.find(name)[1].secret_keys for name in ("teams-a", "teams-b"))
+    assert all("tags_all" in stack.state.find(name)[1].secret_keys for name in ("teams[a]", "teams[b]"))
