@@ -114,10 +114,12 @@ class InferenceEndpoint(pulumi.ComponentResource):
     invoke_policy: pulumi.Output[str]
     """IAM policy JSON granting exactly the invoke access (see :func:`~.iam.invoke_policy_document`)."""
     env: pulumi.Output[dict[str, str]]
-    """``{"BEDROCK_MODEL_ID": model_id, "AWS_REGION": <child's region>}`` for a container (ECS, EKS, App Runner)."""
+    """``{"BEDROCK_MODEL_ID": model_id, "BEDROCK_REGION": <child's region>}`` for a container (ECS, EKS, App
+    Runner) or a Lambda function: the client passes ``BEDROCK_REGION`` as the bedrock-runtime client's region.
+    The Bedrock region has its own name so that every other SDK client keeps the container's ``AWS_REGION``
+    (and Lambda reserves ``AWS_REGION``: it refuses it in a function's configuration)."""
     lambda_env: pulumi.Output[dict[str, str]]
-    """``{"BEDROCK_MODEL_ID": model_id, "BEDROCK_REGION": <child's region>}`` for a Lambda function, where
-    ``AWS_REGION`` is reserved (Lambda sets it to the function's region and refuses it in the configuration)."""
+    """The same as :attr:`env`; kept for programs written when ``env`` set ``AWS_REGION``."""
     profile: Optional[ApplicationInferenceProfile]
     """The child profile, when ``kind`` is ``profile``."""
     deployment: Optional[CustomModelDeployment]
@@ -194,8 +196,8 @@ class InferenceEndpoint(pulumi.ComponentResource):
         self.base_model_id = pulumi.Output.from_input(model).apply(base_model_id)
         self.regions = regions
         self.invoke_policy = iam.invoke_policy_json(target, streaming=True)
-        self.env = pulumi.Output.all(arn, region).apply(lambda values: {"BEDROCK_MODEL_ID": values[0], "AWS_REGION": values[1]})
-        self.lambda_env = pulumi.Output.all(arn, region).apply(lambda values: {"BEDROCK_MODEL_ID": values[0], "BEDROCK_REGION": values[1]})
+        self.env = pulumi.Output.all(arn, region).apply(lambda values: {"BEDROCK_MODEL_ID": values[0], "BEDROCK_REGION": values[1]})
+        self.lambda_env = self.env
         self.register_outputs({
             "model_id": self.model_id,
             "kind": self.kind,

@@ -60,8 +60,8 @@ def test_single_region_foundation_model_is_a_profile_copying_it() -> None:
     assert outputs["children"] == [True, False, False]
     assert outputs["base_model_id"] == HAIKU
     assert outputs["regions"] == ["us-east-1"]
-    assert outputs["env"] == {"BEDROCK_MODEL_ID": arn, "AWS_REGION": "us-east-1"}
-    assert outputs["lambda_env"] == {"BEDROCK_MODEL_ID": arn, "BEDROCK_REGION": "us-east-1"}
+    # The Bedrock region under its own name: AWS_REGION would move every SDK client of the container.
+    assert outputs["env"] == outputs["lambda_env"] == {"BEDROCK_MODEL_ID": arn, "BEDROCK_REGION": "us-east-1"}
     policy = json.loads(outputs["invoke_policy"])
     assert policy == invoke_policy_document(arn, models=[FOUNDATION_MODELS[HAIKU].arn("us-east-1")])
     assert registered_outputs(recorded) == {k: outputs[k] for k in OUTPUT_NAMES}
@@ -109,8 +109,7 @@ def test_provisioned_throughput_is_protected_when_committed_unless_opted_out(thr
     outputs = recorded.outputs
     assert outputs["kind"] == "provisioned" and outputs["model_id"] == arn and outputs["children"] == [False, False, True]
     assert outputs["regions"] == ["us-west-2"] and outputs["base_model_id"] == HAIKU
-    assert outputs["env"] == {"BEDROCK_MODEL_ID": arn, "AWS_REGION": "us-west-2"}
-    assert outputs["lambda_env"] == {"BEDROCK_MODEL_ID": arn, "BEDROCK_REGION": "us-west-2"}
+    assert outputs["env"] == outputs["lambda_env"] == {"BEDROCK_MODEL_ID": arn, "BEDROCK_REGION": "us-west-2"}
     assert json.loads(outputs["invoke_policy"]) == invoke_policy_document(arn)
 
 
