@@ -1,8 +1,8 @@
 """Whole programs with both components, through the engine simulator and the real provider process,
 against the local Bedrock emulator: preview without credentials, up, up again, tenants added and
 removed, tags changed, refresh and destroy; grant_invoke with the aws:iam resources mocked; and an
-endpoint on committed throughput, protected until ``protect_commitment=False``, then refused by the
-provider until the emulator's clock passes its commitment's end."""
+endpoint on committed throughput, protected with ``protect_commitment=True`` until it is set back to
+false, then refused by the provider until the emulator's clock passes its commitment's end."""
 
 from __future__ import annotations
 
@@ -239,16 +239,16 @@ def test_committed_throughput_is_protected_then_refused_by_aws_until_its_commitm
     bedrock_emulator: BedrockEmulator, stack: Stack
 ) -> None:
     client = bedrock_emulator.client(REGION)
-    up = stack.up(committed_endpoint(1))
+    up = stack.up(committed_endpoint(1, protect_commitment=True))
     arn = up.outputs["model_id"]
     urn, saved = stack.state.find("batch-throughput")
     assert saved.protect is True and saved.id == arn
     expires = client.get_provisioned_model_throughput(provisionedModelId=arn)["commitmentExpirationTime"]
 
-    # Protected by default: the engine refuses the replacement and the destroy before any step.
+    # Protected when asked: the engine refuses the replacement and the destroy before any step.
     bedrock_emulator.reset_log()
     with pytest.raises(ResourceProtectedError, match=f'unable to replace resource "{re.escape(urn)}"\nas it is currently marked for protection'):
-        stack.up(committed_endpoint(2))
+        stack.up(committed_endpoint(2, protect_commitment=True))
     assert aws_writes(bedrock_emulator) == set()
     with pytest.raises(ResourceProtectedError, match=f'resource "{re.escape(urn)}" cannot be deleted\nbecause it is protected'):
         stack.destroy()

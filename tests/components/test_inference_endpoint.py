@@ -91,12 +91,17 @@ def test_system_profile_grants_every_destination_region_and_the_system_profile(g
 @pytest.mark.parametrize(
     ("throughput", "protect_commitment", "protected"),
     [
-        ({"model_units": 2, "commitment_duration": "SixMonths"}, None, True),
+        # Not by default: `protect` in the state would make the engine refuse the delete of a throughput
+        # whose commitment has ended and that the program no longer has (a move to on-demand); the
+        # provider refuses that delete itself while the commitment runs.
+        ({"model_units": 2, "commitment_duration": "SixMonths"}, None, False),
         ({"model_units": 1}, None, False),
         ({"model_units": 1, "commitment_duration": "OneMonth"}, False, False),
+        ({"model_units": 1, "commitment_duration": "OneMonth"}, True, True),
+        ({"model_units": 1}, True, False),
     ],
 )
-def test_provisioned_throughput_is_protected_when_committed_unless_opted_out(throughput: dict, protect_commitment: Any, protected: bool) -> None:
+def test_provisioned_throughput_is_protected_only_when_committed_and_asked(throughput: dict, protect_commitment: Any, protected: bool) -> None:
     extra = {} if protect_commitment is None else {"protect_commitment": protect_commitment}
     recorded = run(endpoint_program(model=HAIKU, provisioned_throughput=throughput, name="chat-pt", region="us-west-2", **extra))
     child = only_child(recorded)
