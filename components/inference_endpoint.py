@@ -71,9 +71,14 @@ class InferenceEndpointArgs(_InferenceEndpointRequired, total=False):
     throughput (not for a system profile). Default: none, on-demand. Adding or removing it replaces
     the child and changes ``model_id``. The mapping must be given as a value (its fields may be Outputs)."""
     protect_commitment: bool
-    """Protect a throughput that has (or may have, when ``commitment_duration`` is an Output) a
-    commitment with Pulumi's ``protect``, so a destroy or replacing change is refused before AWS is
-    asked. Default: true. Set false to manage protection yourself."""
+    """Also give a throughput that has (or may have, when ``commitment_duration`` is an Output) a
+    commitment Pulumi's ``protect``, so a destroy or replacing change is refused in preview, before
+    the provider is asked. Default: false: the provider already refuses to delete the throughput
+    while its commitment runs (on AWS's clock) and replaces it delete-first, so nothing is deleted
+    or bought twice, and once the commitment has ended a move to other units, to no commitment or to
+    on-demand is one ``pulumi up``. With true, moving off it needs ``protect_commitment=False`` in
+    the same ``up`` (other units or no commitment) or ``pulumi state unprotect <urn>`` (on-demand:
+    the throughput is no longer in the program, and the engine reads ``protect`` from the state)."""
     custom_model: Optional[bool]
     """Whether ``model`` is a custom model. Default: read from ``model``; required when ``model`` is an
     Output and there is no ``provisioned_throughput`` (the child's type depends on it)."""
@@ -114,10 +119,12 @@ class InferenceEndpoint(pulumi.ComponentResource):
     invoke_policy: pulumi.Output[str]
     """IAM policy JSON granting exactly the invoke access (see :func:`~.iam.invoke_policy_document`)."""
     env: pulumi.Output[dict[str, str]]
-    """``{"BEDROCK_MODEL_ID": model_id, "AWS_REGION": <child's region>}`` for a container (ECS, EKS, App Runner)."""
+    """``{"BEDROCK_MODEL_ID": model_id, "BEDROCK_REGION": <child's region>}`` for a container (ECS, EKS, App
+    Runner) or a Lambda function: the client passes ``BEDROCK_REGION`` as the bedrock-runtime client's region.
+    The Bedrock region has its own name so that every other SDK client keeps the container's ``AWS_REGION``
+    (and Lambda reserves ``AWS_REGION``: it refuses it in a function's configuration)."""
     lambda_env: pulumi.Output[dict[str, str]]
-    """``{"BEDROCK_MODEL_ID": model_id, "BEDROCK_REGION": <child's region>}`` for a Lambda function, where
-    ``AWS_REGION`` is reserved (Lambda sets it to the function's region and refuses it in the configuration)."""
+    """The same as :attr:`env`; kept for programs written when ``env`` set ``AWS_REGION``."""
     profile: Optional[ApplicationInferenceProfile]
     """The child profile, when ``kind`` is ``profile``."""
     deployment: Optional[CustomModelDeployment]
@@ -194,8 +201,8 @@ class InferenceEndpoint(pulumi.ComponentResource):
         self.base_model_id = pulumi.Output.from_input(model).apply(base_model_id)
         self.regions = regions
         self.invoke_policy = iam.invoke_policy_json(target, streaming=True)
-        self.env = pulumi.Output.all(arn, region).apply(lambda values: {"BEDROCK_MODEL_ID": values[0], "AWS_REGION": values[1]})
-        self.lambda_env = pulumi.Output.all(arn, region).apply(lambda values: {"BEDROCK_MODEL_ID": values[0], "BEDROCK_REGION": values[1]})
+        self.env = pulumi.Output.all(arn, region).apply(lambda values: {"BEDROCK_MODEL_ID": values[0], "BEDROCK_REGION": values[1]})
+        self.lambda_env = self.env
         self.register_outputs({
             "model_id": self.model_id,
             "kind": self.kind,
@@ -264,7 +271,7 @@ def _check(label: str, arguments: Mapping[str, Any], default_tags: Mapping[str, 
     if description_rule is not None:
         check_string(label, "description", arguments.get("description"), description_rule)
     check_tags(label, "tags", arguments.get("tags"), default_tags)
-    protect = arguments.get("protect_commitment", True)
+    protect = arguments.get("protect_commitment", False)
     if not isinstance(protect, bool):
         raise InvalidArgumentError(label, "protect_commitment", f"must be true or false, got {protect!r}")
     return kind
@@ -289,8 +296,8 @@ def _check_throughput(label: str, throughput: Any) -> None:
 
 
 def _protect(arguments: Mapping[str, Any]) -> Optional[bool]:
-    """True for a throughput that is (or may be) committed unless opted out; else None (inherit from the component)."""
-    if not arguments.get("protect_commitment", True):
+    """True for a throughput that is (or may be) committed when asked; else None (inherit from the component)."""
+    if not arguments.get("protect_commitment", False):
         return None
     return True if arguments["provisioned_throughput"].get("commitment_duration") is not None else None
 

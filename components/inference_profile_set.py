@@ -1,15 +1,19 @@
 """InferenceProfileSet: one application inference profile per tenant or team, for cost allocation.
 
 Every profile copies the same model; the tenant key goes into a tag (``tag_key``), so Cost Explorer
-and CloudWatch split usage per tenant. Each child is named ``<set name>-<tenant key>``: adding or
-removing a tenant creates or deletes that tenant's profile and touches no other.
+and CloudWatch split usage per tenant. Each child is named ``<set name>[<tenant key>]``: adding or
+removing a tenant creates or deletes that tenant's profile and touches no other, and no two sets
+(nor an :class:`~.inference_endpoint.InferenceEndpoint`, whose children end in a letter) can name
+a child alike, because a tenant key holds no ``[`` or ``]``.
 
 Reads top to bottom: arguments → the component → checks.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Optional, TypedDict, Union
+import asyncio
+import weakref
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, TypedDict, Union
 
 import pulumi
 
@@ -46,6 +50,11 @@ class TenantArgs(TypedDict, total=False):
     name: Optional[pulumi.Input[str]]
     """The profile's name in AWS, 1–64 characters as ``description`` but without ``:`` and ``.``.
     Default: ``<set name>-<tenant>-<8 hex>``. Replaces the tenant's profile on change."""
+    previous_keys: Sequence[str]
+    """Keys this tenant had before, when it is renamed (a list of values, not Outputs): its profile
+    keeps its Pulumi state (aliases), its ARN and its AWS name; only the ``tag_key`` tag changes to
+    the new key, in place, so cost reports show usage up to the rename under the old key. Each follows
+    the key rules and differs, ignoring case, from every other tenant's keys. Default: none."""
 
 
 class _InferenceProfileSetRequired(TypedDict):
@@ -54,8 +63,9 @@ class _InferenceProfileSetRequired(TypedDict):
     inference profile ID or ARN. Changing it replaces every profile."""
     tenants: Mapping[str, TenantArgs]
     """Tenant key → :class:`TenantArgs`. A key is 1–64 characters: letters and digits, each optionally
-    followed by one space, ``_`` or ``-`` (valid in a profile name and a tag value). The mapping and
-    its keys must be values (the fields inside may be Outputs)."""
+    followed by one space, ``_`` or ``-`` (valid in a profile name and a tag value); no two keys may
+    be equal ignoring case (``search`` and ``Search`` would be two profiles and two cost lines for one
+    tenant). The mapping and its keys must be values (the fields inside may be Outputs)."""
 
 
 class InferenceProfileSetArgs(_InferenceProfileSetRequired, total=False):
@@ -94,7 +104,7 @@ class InferenceProfileSet(pulumi.ComponentResource):
         **kwargs: Any,
     ) -> None:
         """
-        :param resource_name: The component's name; each child is ``<resource_name>-<tenant key>``.
+        :param resource_name: The component's name; each child is ``<resource_name>[<tenant key>]``.
         :param args: The arguments (or give them as keyword arguments).
         :param opts: Options for the component; children get ``parent=self``.
         """
@@ -111,15 +121,23 @@ class InferenceProfileSet(pulumi.ComponentResource):
         self._targets: dict[str, pulumi.Output[list[Any]]] = {}
         for tenant, tenant_args in sorted(arguments["tenants"].items()):
             tenant_args = tenant_args or {}
+            keys = [tenant, *(tenant_args.get("previous_keys") or ())]
+            # Earlier names: under each previous key, and as versions before the [key] names had them.
+            aliases = [
+                *(pulumi.Alias(name=child_name(resource_name, key)) for key in keys[1:]),
+                *(legacy_alias(resource_name, tenant, key) for key in keys),
+            ]
             profile = ApplicationInferenceProfile(
-                f"{resource_name}-{tenant}",
+                child_name(resource_name, tenant),
                 model_source={"copy_from": arguments["model"]},
                 name=tenant_args.get("name"),
                 description=tenant_args.get("description"),
                 tags=tenant_tags(shared_tags, tenant_args.get("tags"), tag_key, tenant),
                 region=arguments.get("region"),
-                opts=pulumi.ResourceOptions(parent=self),
+                opts=pulumi.ResourceOptions(parent=self, aliases=aliases),
             )
+            for key in keys:
+                warn_of_shared_legacy_name(profile, resource_name, key)
             self.profiles[tenant] = profile
             self._targets[tenant] = iam.profile_invoke_target(profile)
 
@@ -127,6 +145,7 @@ class InferenceProfileSet(pulumi.ComponentResource):
         policies = {t: iam.invoke_policy_json(target, streaming=True) for t, target in self._targets.items()}
         self.invoke_policies = pulumi.Output.all(**policies) if policies else pulumi.Output.from_input({})
         self.register_outputs({"model_ids": self.model_ids, "invoke_policies": self.invoke_policies})
+
 
     def grant_invoke(
         self,
@@ -151,6 +170,66 @@ class InferenceProfileSet(pulumi.ComponentResource):
             raise KeyError(f'InferenceProfileSet "{self.pulumi_resource_name}": no tenant {tenant!r}; tenants are {sorted(self.profiles)}')
         policy = iam.invoke_policy_json(self._targets[tenant], streaming)
         return iam.role_policy(self, f"{self.pulumi_resource_name}-{tenant}", role, policy, name)
+
+
+def child_name(set_name: str, tenant: str) -> str:
+    """The tenant's profile's resource name: ``<set name>[<tenant key>]``, one name per (set, key)."""
+    return f"{set_name}[{tenant}]"
+
+
+def legacy_child_name(set_name: str, tenant: str) -> str:
+    """The name earlier versions gave the child, ``<set name>-<key>``: set ``chat`` with key
+    ``eu-search`` and set ``chat-eu`` with key ``search`` both had ``chat-eu-search``."""
+    return f"{set_name}-{tenant}"
+
+
+_legacy_claims: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, list[tuple[str, str]]]]" = weakref.WeakKeyDictionary()
+"""Per program run (its event loop): legacy child name → the (set, key) pairs of this program that had it."""
+
+
+def claim_legacy_name(set_name: str, key: str) -> list[tuple[str, str]]:
+    """Record that ``key`` of set ``set_name`` had the legacy child name; every claimant of that name so far."""
+    claims = _legacy_claims.setdefault(asyncio.get_event_loop(), {}).setdefault(legacy_child_name(set_name, key), [])
+    claims.append((set_name, key))
+    return claims
+
+
+def legacy_alias(set_name: str, tenant: str, key: str) -> pulumi.Output[pulumi.Alias]:
+    """An alias to the name ``key`` had under the ``<set>-<key>`` scheme of earlier versions, so a
+    stack deployed with them keeps its profiles, unless another tenant of this program had that name.
+
+    Two such children would both claim the one old resource, which the engine refuses, and nothing
+    tells which tenant it belonged to: then the child gets none (:func:`warn_of_shared_legacy_name`
+    says what to run). The decision waits until the program's synchronous part has constructed
+    every set: an ``apply`` runs on the event loop only after that. The SDK needs an alias either
+    way; an alias to the child's own name is one the engine never matches.
+    """
+    claims = claim_legacy_name(set_name, key)
+    shared = pulumi.Alias(name=child_name(set_name, tenant))
+    return pulumi.Output.from_input(legacy_child_name(set_name, key)).apply(
+        lambda legacy: pulumi.Alias(name=legacy) if len(claims) == 1 else shared
+    )
+
+
+def warn_of_shared_legacy_name(profile: ApplicationInferenceProfile, set_name: str, key: str) -> None:
+    """Warn, naming the ``pulumi state rename`` to run, when :func:`legacy_alias` gave no alias."""
+    legacy = legacy_child_name(set_name, key)
+    claims = _legacy_claims[asyncio.get_event_loop()][legacy]
+
+    def warn(urn: str) -> None:
+        if len(claims) == 1:
+            return
+        old_urn = f"{urn.rsplit('::', 1)[0]}::{legacy}"
+        owners = " or ".join(f"set \"{s}\" tenant {k!r}: `pulumi state rename '{old_urn}' '{child_name(s, k)}'`" for s, k in claims)
+        pulumi.log.warn(
+            f'InferenceProfileSet "{set_name}": tenant {key!r} gets no alias to its name before this version, '
+            f"{legacy!r}, which {len(claims)} tenants of this program had. If this stack holds {old_urn}, it "
+            f"belongs to one of them ({owners}); run that command before `pulumi up`, or that profile is "
+            "replaced (a new ARN).",
+            profile,
+        )
+
+    profile.urn.apply(warn)
 
 
 def tenant_tags(shared: Any, own: Any, tag_key: str, tenant: str) -> Any:
@@ -193,17 +272,16 @@ def _check(label: str, arguments: Mapping[str, Any], default_tags: Mapping[str, 
     if not isinstance(tenants, Mapping):
         raise InvalidArgumentError(label, "tenants", f"must be a mapping of tenant key to tenant arguments, got {type(tenants).__name__} (a value, not an Output: each tenant is a child resource)")
     names: dict[str, str] = {}
+    keys: dict[str, tuple[str, str]] = {}  # every key and previous key, case-folded → (tenant, as written)
     for tenant, tenant_args in tenants.items():
         field = f"tenants[{tenant!r}]"
         if not isinstance(tenant, str) or isinstance(tenant, pulumi.Output):
             raise InvalidArgumentError(label, "tenants", f"keys must be strings, got {tenant!r}")
-        for rule in (NAME_RULE, TAG_VALUE_RULE):
-            problem = rule.problem(tenant)
-            if problem:
-                raise InvalidArgumentError(label, f"{field} (the key)", f"is used in the profile's resource name and tag {tag_key!r}: it {problem}")
+        _check_key(label, f"{field} (the key)", tenant, tag_key)
+        _claim_key(label, f"{field} (the key)", tenant, tenant, keys)
         tenant_args = tenant_args or {}
         if not isinstance(tenant_args, Mapping):
-            raise InvalidArgumentError(label, field, f"must be a mapping with tags, description, name, got {type(tenant_args).__name__}")
+            raise InvalidArgumentError(label, field, f"must be a mapping with tags, description, name, previous_keys, got {type(tenant_args).__name__}")
         check_fields(label, tenant_args, TENANT_ARGUMENTS, f"{field}.")
         check_string(label, f"{field}.description", tenant_args.get("description"), DESCRIPTION_RULE)
         check_string(label, f"{field}.name", tenant_args.get("name"), NAME_RULE)
@@ -220,3 +298,40 @@ def _check(label: str, arguments: Mapping[str, Any], default_tags: Mapping[str, 
         if own_known is not None:
             # With the set's tags unknown, the tenant's own tags and the tenant tag still count.
             check_tags(label, f"{field}.tags", {**(shared_known or {}), **own_known, tag_key: tenant}, default_tags)
+    for tenant, tenant_args in tenants.items():
+        _check_previous_keys(label, f"tenants[{tenant!r}].previous_keys", tenant, (tenant_args or {}).get("previous_keys"), tag_key, keys)
+
+
+def _check_key(label: str, field: str, key: str, tag_key: str) -> None:
+    for rule in (NAME_RULE, TAG_VALUE_RULE):
+        problem = rule.problem(key)
+        if problem:
+            raise InvalidArgumentError(label, field, f"is used in the profile's resource name and tag {tag_key!r}: it {problem}")
+
+
+def _claim_key(label: str, field: str, tenant: str, key: str, keys: dict[str, tuple[str, str]]) -> None:
+    """Record ``key`` for ``tenant``; refuse it when another tenant has a key equal to it ignoring case."""
+    holder = keys.setdefault(key.casefold(), (tenant, key))
+    if holder[0] != tenant:
+        other = f"tenant {holder[0]!r}" if holder[1] == holder[0] else f"tenant {holder[0]!r}'s previous key {holder[1]!r}"
+        raise InvalidArgumentError(
+            label, field,
+            f"{key!r} equals {other} ignoring case: keys must differ in more than case (each would be its own "
+            "profile and its own line in cost reports)",
+        )
+
+
+def _check_previous_keys(
+    label: str, field: str, tenant: str, previous: Any, tag_key: str, keys: dict[str, tuple[str, str]]
+) -> None:
+    if previous is None:
+        return
+    if isinstance(previous, (str, pulumi.Output)) or not isinstance(previous, Sequence):
+        raise InvalidArgumentError(label, field, f"must be a list of earlier tenant keys (values, not Outputs), got {previous!r}")
+    for key in previous:
+        if not isinstance(key, str):
+            raise InvalidArgumentError(label, field, f"must hold tenant keys (strings), got {key!r}")
+        _check_key(label, f"{field} {key!r}", key, tag_key)
+        if key == tenant:
+            raise InvalidArgumentError(label, field, f"holds the tenant's current key {key!r}")
+        _claim_key(label, field, tenant, key, keys)

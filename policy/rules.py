@@ -25,6 +25,7 @@ from pulumi_policy import (
 )
 
 from .resources import (
+    DYNAMIC_PROVISIONED_THROUGHPUT,
     PROVISIONED_THROUGHPUT_TYPES,
     TAGGABLE_TYPES,
     as_list,
@@ -56,18 +57,37 @@ def _setting(args: ResourceValidationArgs, key: str, default: Any) -> Any:
 
 
 def committed_throughput_protected(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    """A provisioned throughput with a commitment term must have ``protect=True``."""
+    """A provisioned throughput with a commitment term is protected from deletion while it runs.
+
+    This package's ``ProvisionedModelThroughput`` is, by its provider: a delete is refused while
+    ``commitmentExpirationTime`` is ahead on AWS's clock, and a replacement deletes first, so it
+    stops before a second throughput is bought. Pulumi's ``protect`` is needed only where that
+    order is overridden (``delete_before_replace=False``), and for pulumi-aws's resource.
+    """
     if args.resource_type not in PROVISIONED_THROUGHPUT_TYPES:
         return
     duration = commitment_duration(args.props, args.resource_type)
-    if duration in _setting(args, "commitment_durations", COMMITMENT_DURATIONS) and not args.opts.protect:
+    if duration not in _setting(args, "commitment_durations", COMMITMENT_DURATIONS) or args.opts.protect:
+        return
+    if args.resource_type == DYNAMIC_PROVISIONED_THROUGHPUT:
+        if args.opts.delete_before_replace is not False:
+            return
         report_violation(
-            f"Provisioned throughput '{args.name}' has a {duration} commitment but is not protected: a "
-            "destroy or a replacing change would try to delete it, which AWS refuses until the commitment "
-            "ends (and bills it until then). Set opts=pulumi.ResourceOptions(protect=True); "
-            "InferenceEndpoint does it unless protect_commitment=False.",
+            f"Provisioned throughput '{args.name}' has a {duration} commitment and delete_before_replace=False: a "
+            "replacing change would buy a second throughput before the first one's delete is refused (AWS bills "
+            "both until the commitment ends). Remove delete_before_replace=False, or set "
+            "opts=pulumi.ResourceOptions(protect=True).",
             None,
         )
+        return
+    report_violation(
+        f"Provisioned throughput '{args.name}' has a {duration} commitment but is not protected: a "
+        "destroy or a replacing change would try to delete it, which AWS refuses until the commitment "
+        "ends (and bills it until then), and a replacement would buy a second one first. Set "
+        "opts=pulumi.ResourceOptions(protect=True), or use pulumi_bedrock_inference's "
+        "ProvisionedModelThroughput, whose provider refuses the delete itself.",
+        None,
+    )
 
 
 def required_cost_allocation_tags(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
@@ -245,7 +265,10 @@ def _strings(description: str, default: list[str]) -> dict[str, Any]:
 POLICIES: list[ResourceValidationPolicy] = [
     ResourceValidationPolicy(
         name="bedrock-committed-throughput-protected",
-        description="Provisioned throughput with a commitment term must be protected (protect=True).",
+        description=(
+            "Provisioned throughput with a commitment term must be protected from deletion while it runs: "
+            "pulumi-aws's by protect=True; this package's by its provider (unless delete_before_replace=False)."
+        ),
         validate=committed_throughput_protected,
         enforcement_level=EnforcementLevel.MANDATORY,
         config_schema=PolicyConfigSchema({

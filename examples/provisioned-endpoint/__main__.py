@@ -1,8 +1,10 @@
 """Provisioned endpoint: an InferenceEndpoint on committed provisioned throughput.
 
 A commitment is billed every hour until it ends and AWS refuses to delete the throughput before
-then. InferenceEndpoint protects a committed throughput (`protect=True`), so `pulumi destroy` or
-a replacing change stops in Pulumi before AWS is asked; this program also says what it buys.
+then. The provider refuses that delete itself (on AWS's clock) and replaces a committed throughput
+delete-first, so `pulumi destroy` or a replacing change stops before anything is deleted or bought
+twice, and once the commitment has ended either one is a single `pulumi up`; this program also
+says what it buys.
 """
 
 import pulumi
@@ -24,8 +26,8 @@ batch = InferenceEndpoint(
 if commitment:
     pulumi.log.warn(
         f"batch-summaries buys {model_units} model unit(s) with a {commitment} commitment: billed every hour "
-        "until the commitment ends, and AWS refuses to delete it before then. It is protected: `pulumi destroy` "
-        "stops at it; `pulumi state unprotect` and waiting for commitment_expiration_time come first.",
+        "until the commitment ends, and AWS refuses to delete it before then: until commitment_expiration_time, "
+        "`pulumi destroy` and any change that replaces it stop at its delete, deleting nothing.",
         batch,
     )
 

@@ -37,6 +37,9 @@ class Registration:
     parent: str
     protect: bool
     custom: bool
+    urn: str = ""
+    aliases: tuple[str, ...] = ()
+    """The URNs the engine would look the resource up under besides ``urn`` (:func:`alias_urns`)."""
 
 
 @dataclass
@@ -110,7 +113,10 @@ class RecordingMonitor(MockMonitor):
         seen = self.bedrock_mocks.recorded.get((request.type, request.name), {"inputs": {}, "outputs": {}})
         with self.lock:
             self.recorded.resources.append(
-                Registration(request.type, request.name, seen["inputs"], seen["outputs"], request.parent, request.protect, request.custom)
+                Registration(
+                    request.type, request.name, seen["inputs"], seen["outputs"], request.parent, request.protect,
+                    request.custom, engine_urn(response.urn), alias_urns(request, engine_urn(response.urn)),
+                )
             )
         return response
 
@@ -128,6 +134,32 @@ class RecordingMonitor(MockMonitor):
             else:
                 self.recorded.component_outputs[request.urn] = dict(outputs)
         return super().RegisterResourceOutputs(request)
+
+
+def engine_urn(urn: str) -> str:
+    """``urn`` as the engine writes it: the mock monitor puts the root stack's type in the type chain
+    of top-level resources' children, the engine does not (``parentIsRootStack``)."""
+    return urn.replace("::pulumi:pulumi:Stack$", "::")
+
+
+def alias_urns(request: Any, own_urn: str) -> tuple[str, ...]:
+    """The alias URNs of a RegisterResource request as the engine computes them
+    (``collapseAliasToUrn`` in pulumi/pulumi ``pkg/resource/deploy/step_generator.go``): each field
+    of an alias spec left empty is the resource's own; the parent's full qualified type prefixes the
+    type. An alias equal to ``own_urn`` is left out: the engine looks the URN itself up first, so it
+    never matches anything else."""
+    urns = []
+    for alias in request.aliases:
+        if alias.urn:
+            urns.append(alias.urn)
+            continue
+        spec = alias.spec
+        parent = "" if spec.noParent else engine_urn(spec.parentUrn or request.parent)
+        type_ = spec.type or request.type
+        if parent:
+            type_ = f"{parent.split('::')[2]}${type_}"
+        urns.append(f"urn:pulumi:{spec.stack or 'dev'}::{spec.project or 'proj'}::{type_}::{spec.name or request.name}")
+    return tuple(urn for urn in urns if urn != own_urn)
 
 
 _PLACEHOLDER = object()

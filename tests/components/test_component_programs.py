@@ -1,8 +1,8 @@
 """Whole programs with both components, through the engine simulator and the real provider process,
 against the local Bedrock emulator: preview without credentials, up, up again, tenants added and
 removed, tags changed, refresh and destroy; grant_invoke with the aws:iam resources mocked; and an
-endpoint on committed throughput, protected until ``protect_commitment=False``, then refused by the
-provider until the emulator's clock passes its commitment's end."""
+endpoint on committed throughput, protected with ``protect_commitment=True`` until it is set back to
+false, then refused by the provider until the emulator's clock passes its commitment's end."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def test_preview_needs_no_credentials_and_makes_no_aws_call(bedrock_emulator: Be
         stack = Stack(PROJECT, "ci", CONFIG, process)
         result = stack.preview(program(custom_model, {"search": {}, "chat": {}}, {"app": "assistant"}))
     assert set(result.kinds().values()) == {"create"}
-    assert {"chat-profile", "tuned-deployment", "batch-throughput", "teams-search", "teams-chat"} <= set(result.kinds())
+    assert {"chat-profile", "tuned-deployment", "batch-throughput", "teams[search]", "teams[chat]"} <= set(result.kinds())
     assert isinstance(result.outputs["chat_policy"], Unknown) and isinstance(result.outputs["team_policies"], Unknown)
     assert bedrock_emulator.counts() == {}
 
@@ -90,7 +90,7 @@ def test_up_up_again_tenants_tags_refresh_and_destroy(bedrock_emulator: BedrockE
     tags = {"app": "assistant"}
     first = stack.up(program(custom_model, {"search": {"tags": {"cost-center": "42"}}, "chat": {}}, tags))
     kinds = first.kinds()
-    assert {kinds[n] for n in ("chat", "tuned", "batch", "teams", "chat-profile", "tuned-deployment", "batch-throughput", "teams-search", "teams-chat")} == {"create"}
+    assert {kinds[n] for n in ("chat", "tuned", "batch", "teams", "chat-profile", "tuned-deployment", "batch-throughput", "teams[search]", "teams[chat]")} == {"create"}
     outputs = first.outputs
 
     # the policies hold the exact ARNs the service reports, in every region the profiles route to
@@ -125,18 +125,18 @@ def test_up_up_again_tenants_tags_refresh_and_destroy(bedrock_emulator: BedrockE
 
     added = stack.up(program(custom_model, {"search": {"tags": {"cost-center": "42"}}, "chat": {}, "ads": {}}, tags))
     changed = {name: kind for name, kind in added.kinds().items() if kind != "same"}
-    assert changed == {"teams-ads": "create"}
+    assert changed == {"teams[ads]": "create"}
     assert added.outputs["team_model_ids"] == {**team_ids, "ads": added.outputs["team_model_ids"]["ads"]}
 
     removed = stack.up(program(custom_model, {"search": {"tags": {"cost-center": "42"}}, "ads": {}}, tags))
     changed = {name: kind for name, kind in removed.kinds().items() if kind != "same"}
-    assert changed == {"teams-chat": "delete"}
+    assert changed == {"teams[chat]": "delete"}
     remaining = {p["inferenceProfileArn"] for p in bedrock_emulator.client(REGION).list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"]}
     assert team_ids["chat"] not in remaining and team_ids["search"] in remaining
 
     retagged = stack.up(program(custom_model, {"search": {"tags": {"cost-center": "43"}}, "ads": {}}, {"app": "assistant-2"}))
     kinds = retagged.kinds()
-    for child in ("chat-profile", "tuned-deployment", "batch-throughput", "teams-search", "teams-ads"):
+    for child in ("chat-profile", "tuned-deployment", "batch-throughput", "teams[search]", "teams[ads]"):
         assert kinds[child] == "update", (child, kinds[child])
     assert retagged.outputs["chat_model_id"] == chat_arn and retagged.outputs["team_model_ids"]["search"] == team_ids["search"]
     assert tags_of(bedrock_emulator, team_ids["search"]) == {"env": "test", "app": "assistant-2", "cost-center": "43", "tenant": "search"}
@@ -239,16 +239,16 @@ def test_committed_throughput_is_protected_then_refused_by_aws_until_its_commitm
     bedrock_emulator: BedrockEmulator, stack: Stack
 ) -> None:
     client = bedrock_emulator.client(REGION)
-    up = stack.up(committed_endpoint(1))
+    up = stack.up(committed_endpoint(1, protect_commitment=True))
     arn = up.outputs["model_id"]
     urn, saved = stack.state.find("batch-throughput")
     assert saved.protect is True and saved.id == arn
     expires = client.get_provisioned_model_throughput(provisionedModelId=arn)["commitmentExpirationTime"]
 
-    # Protected by default: the engine refuses the replacement and the destroy before any step.
+    # Protected when asked: the engine refuses the replacement and the destroy before any step.
     bedrock_emulator.reset_log()
     with pytest.raises(ResourceProtectedError, match=f'unable to replace resource "{re.escape(urn)}"\nas it is currently marked for protection'):
-        stack.up(committed_endpoint(2))
+        stack.up(committed_endpoint(2, protect_commitment=True))
     assert aws_writes(bedrock_emulator) == set()
     with pytest.raises(ResourceProtectedError, match=f'resource "{re.escape(urn)}" cannot be deleted\nbecause it is protected'):
         stack.destroy()
@@ -290,6 +290,6 @@ def test_profile_set_tags_all_is_secret_only_when_a_tag_is(bedrock_emulator: Bed
         return run
 
     stack.up(program_with(False))
-    assert [stack.state.find(name)[1].secret_keys for name in ("teams-a", "teams-b")] == [[], []]
+    assert [stack.state.find(name)[1].secret_keys for name in ("teams[a]", "teams[b]")] == [[], []]
     stack.up(program_with(True))
-    assert all("tags_all" in stack.state.find(name)[1].secret_keys for name in ("teams-a", "teams-b"))
+    assert all("tags_all" in stack.state.find(name)[1].secret_keys for name in ("teams[a]", "teams[b]"))

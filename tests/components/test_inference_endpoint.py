@@ -60,8 +60,8 @@ def test_single_region_foundation_model_is_a_profile_copying_it() -> None:
     assert outputs["children"] == [True, False, False]
     assert outputs["base_model_id"] == HAIKU
     assert outputs["regions"] == ["us-east-1"]
-    assert outputs["env"] == {"BEDROCK_MODEL_ID": arn, "AWS_REGION": "us-east-1"}
-    assert outputs["lambda_env"] == {"BEDROCK_MODEL_ID": arn, "BEDROCK_REGION": "us-east-1"}
+    # The Bedrock region under its own name: AWS_REGION would move every SDK client of the container.
+    assert outputs["env"] == outputs["lambda_env"] == {"BEDROCK_MODEL_ID": arn, "BEDROCK_REGION": "us-east-1"}
     policy = json.loads(outputs["invoke_policy"])
     assert policy == invoke_policy_document(arn, models=[FOUNDATION_MODELS[HAIKU].arn("us-east-1")])
     assert registered_outputs(recorded) == {k: outputs[k] for k in OUTPUT_NAMES}
@@ -91,12 +91,17 @@ def test_system_profile_grants_every_destination_region_and_the_system_profile(g
 @pytest.mark.parametrize(
     ("throughput", "protect_commitment", "protected"),
     [
-        ({"model_units": 2, "commitment_duration": "SixMonths"}, None, True),
+        # Not by default: `protect` in the state would make the engine refuse the delete of a throughput
+        # whose commitment has ended and that the program no longer has (a move to on-demand); the
+        # provider refuses that delete itself while the commitment runs.
+        ({"model_units": 2, "commitment_duration": "SixMonths"}, None, False),
         ({"model_units": 1}, None, False),
         ({"model_units": 1, "commitment_duration": "OneMonth"}, False, False),
+        ({"model_units": 1, "commitment_duration": "OneMonth"}, True, True),
+        ({"model_units": 1}, True, False),
     ],
 )
-def test_provisioned_throughput_is_protected_when_committed_unless_opted_out(throughput: dict, protect_commitment: Any, protected: bool) -> None:
+def test_provisioned_throughput_is_protected_only_when_committed_and_asked(throughput: dict, protect_commitment: Any, protected: bool) -> None:
     extra = {} if protect_commitment is None else {"protect_commitment": protect_commitment}
     recorded = run(endpoint_program(model=HAIKU, provisioned_throughput=throughput, name="chat-pt", region="us-west-2", **extra))
     child = only_child(recorded)
@@ -109,8 +114,7 @@ def test_provisioned_throughput_is_protected_when_committed_unless_opted_out(thr
     outputs = recorded.outputs
     assert outputs["kind"] == "provisioned" and outputs["model_id"] == arn and outputs["children"] == [False, False, True]
     assert outputs["regions"] == ["us-west-2"] and outputs["base_model_id"] == HAIKU
-    assert outputs["env"] == {"BEDROCK_MODEL_ID": arn, "AWS_REGION": "us-west-2"}
-    assert outputs["lambda_env"] == {"BEDROCK_MODEL_ID": arn, "BEDROCK_REGION": "us-west-2"}
+    assert outputs["env"] == outputs["lambda_env"] == {"BEDROCK_MODEL_ID": arn, "BEDROCK_REGION": "us-west-2"}
     assert json.loads(outputs["invoke_policy"]) == invoke_policy_document(arn)
 
 

@@ -100,3 +100,29 @@ def test_a_throughput_rename_with_an_in_place_change_keeps_its_name(engine: Dyna
     updated = engine.update(new_urn, created.id, created.outputs, rechecked.inputs)
     assert updated.outputs["provisioned_model_name"] == created.outputs["provisioned_model_name"]
     assert bedrock_emulator.count("UpdateProvisionedModelThroughput") == 0  # not renamed in AWS
+
+
+SET_CHILD_TYPE = f"bedrock-inference:index:InferenceProfileSet${PROFILE_TYPE}"
+
+
+@pytest.mark.parametrize("old_name", ["teams-search", "teams[search]"], ids=["earlier-child-name", "previous-key"])
+def test_a_renamed_tenant_keeps_its_profile_and_only_its_tenant_tag_changes(
+    engine: DynamicProviderProcess, bedrock_emulator: BedrockEmulator, old_name: str
+) -> None:
+    """InferenceProfileSet tenant ``search`` renamed ``find`` with ``previous_keys=["search"]``: the
+    engine finds the old state through the alias (tests/components/test_inference_profile_set.py)
+    and sends what follows; the profile keeps its ARN and AWS name, and its tag follows the key."""
+    old_urn = urn("dev", SET_CHILD_TYPE, old_name)
+    checked = engine.check(old_urn, {}, profile(f"proj/dev/{old_name}", tags={"tenant": "search"}))
+    created = engine.create(old_urn, checked.inputs)
+
+    new_urn = urn("dev", SET_CHILD_TYPE, "teams[find]")
+    rechecked = engine.check(new_urn, checked.inputs, profile("proj/dev/teams[find]", tags={"tenant": "find"}))
+    assert rechecked.failures == [] and rechecked.inputs["name"] == created.outputs["name"]
+    diff = engine.diff(new_urn, created.id, created.outputs, rechecked.inputs, checked.inputs)
+    assert diff.changes == "some" and diff.replaces == []
+    updated = engine.update(new_urn, created.id, created.outputs, rechecked.inputs)
+    assert updated.outputs["arn"] == created.id
+    client = bedrock_emulator.client()
+    assert client.list_tags_for_resource(resourceARN=created.id)["tags"] == [{"key": "tenant", "value": "find"}]
+    assert bedrock_emulator.count("CreateInferenceProfile") == 1 and bedrock_emulator.count("DeleteInferenceProfile") == 0

@@ -7,9 +7,9 @@ destroy leaving no Bedrock resource behind; plus what each example is there to s
 The stack config is the project's own (``Pulumi.yaml`` values and defaults), plus what a user
 would set (custom model ARNs, created in the emulator with ``seed_custom_model``). The provisioned
 endpoint runs that cycle with no commitment (its ``commitmentDuration ''`` setting); with its default
-one-month commitment it has a test of its own: destroy is refused by ``protect``, then (after
-``pulumi state unprotect``) by AWS while the commitment runs, deleting nothing, and succeeds once the
-emulator's clock is past ``commitmentExpirationTime``. The CI policy pack (policy-pack/, with the
+one-month commitment it has a test of its own: destroy is refused by the provider while the
+commitment runs, on AWS's clock, deleting nothing, and succeeds once the emulator's clock is past
+``commitmentExpirationTime``. The CI policy pack (policy-pack/, with the
 workflow's config) analyzes every example's preview.
 """
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import runpy
 import sys
 from collections.abc import Callable, Iterator
@@ -34,7 +33,7 @@ from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions, ResourceV
 from pulumi_bedrock_inference.policy import POLICIES
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess, ProviderError
-from pulumi_bedrock_inference.testing.program import ResourceProtectedError, RunResult, Stack
+from pulumi_bedrock_inference.testing.program import RunResult, Stack
 
 from ..stack.policy_analyzer import Analyzer, Registration, capture_registrations
 
@@ -279,14 +278,6 @@ def test_example_preview_up_again_refresh_destroy(example_stack: Run, monkeypatc
     assert bedrock_resources(run.emulator) == {"profiles": [], "deployments": [], "throughputs": []}
 
 
-def state_unprotect(stack: Stack, name: str) -> str:
-    """``pulumi state unprotect <urn>``: the CLI clears the flag in the saved state; no program
-    run, no provider call (the way the example's README and warning give to lift protection)."""
-    urn, resource = stack.state.find(name)
-    resource.protect = False
-    return urn
-
-
 def test_the_committed_provisioned_endpoint_through_its_whole_life(
     bedrock_emulator: BedrockEmulator, registrations: list[Registration], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -304,16 +295,16 @@ def test_the_committed_provisioned_endpoint_through_its_whole_life(
     assert set(preview.kinds().values()) == {"create"} and "batch-summaries-throughput" in preview.kinds()
     assert bedrock_emulator.counts() == {}
     (warning,) = [r.getMessage() for r in caplog.records if "commitment" in r.getMessage()]
-    assert "1 model unit(s) with a OneMonth commitment" in warning and "It is protected" in warning
+    assert "1 model unit(s) with a OneMonth commitment" in warning and "refuses to delete it before then" in warning
 
     with DynamicProviderProcess(cwd=folder, env=dict(os.environ), project=name) as process:
         stack = Stack(name, "prod", config, process)
         up = stack.up(program)
         assert set(up.kinds().values()) == {"create"} and up.kinds().keys() == preview.kinds().keys()
         arn = up.outputs["model_id"]
-        assert last_registration(registrations, "batch-summaries-throughput").protect is True
-        throughput_urn, saved = stack.state.find("batch-summaries-throughput")
-        assert saved.protect is True
+        assert last_registration(registrations, "batch-summaries-throughput").protect is False
+        _, saved = stack.state.find("batch-summaries-throughput")
+        assert saved.protect is False
         described = client.get_provisioned_model_throughput(provisionedModelId=arn)
         assert described["commitmentDuration"] == "OneMonth" and described["status"] == "InService"
         expires = described["commitmentExpirationTime"]
@@ -324,15 +315,7 @@ def test_the_committed_provisioned_endpoint_through_its_whole_life(
         assert set(stack.refresh().kinds().values()) == {"same"}
         saved_before = stack.state.to_json()
 
-        # protect: the engine refuses before it asks the provider anything.
-        bedrock_emulator.reset_log()
-        with pytest.raises(ResourceProtectedError, match=f'resource "{re.escape(throughput_urn)}" cannot be deleted\nbecause it is protected'):
-            stack.destroy()
-        assert bedrock_emulator.counts() == {}
-        assert stack.state.to_json() == saved_before
-
-        # unprotected, before the commitment ends: AWS's clock says no; nothing is deleted.
-        assert state_unprotect(stack, "batch-summaries-throughput") == throughput_urn
+        # Before the commitment ends, the provider refuses on AWS's clock; nothing is deleted.
         bedrock_emulator.reset_log()
         with pytest.raises(ProviderError, match="CommitmentNotExpired") as refused:
             stack.destroy()
@@ -341,7 +324,7 @@ def test_the_committed_provisioned_endpoint_through_its_whole_life(
         assert bedrock_emulator.count("DeleteProvisionedModelThroughput") == 0
         assert bedrock_resources(bedrock_emulator)["throughputs"] == [arn]
         assert client.get_provisioned_model_throughput(provisionedModelId=arn)["status"] == "InService"
-        assert stack.state.find("batch-summaries-throughput")[1].id == arn and len(stack.state) == 2
+        assert stack.state.to_json() == saved_before
 
         # AWS's clock past commitmentExpirationTime (this machine's clock has not moved): deleted.
         bedrock_emulator.advance((expires - bedrock_emulator.now()).total_seconds() + 60)

@@ -38,12 +38,13 @@ def run(
     props: dict[str, Any],
     *,
     protect: bool = False,
+    delete_before_replace: Optional[bool] = None,
     config: Optional[dict[str, Any]] = None,
     stack: str = "dev",
 ) -> list[str]:
     """The violations ``policy`` reports, through its ResourceValidationPolicy as the analyzer calls it."""
     name = "res"
-    options = PolicyResourceOptions(protect, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
+    options = PolicyResourceOptions(protect, [], delete_before_replace, [], PolicyCustomTimeouts(0, 0, 0), [])
     args = ResourceValidationArgs(
         resource_type, unknown_checking_proxy(props), f"urn:pulumi:{stack}::proj::{resource_type}::{name}", name,
         options, None, config or {},
@@ -79,11 +80,26 @@ def test_the_pack_has_the_six_rules_each_configurable() -> None:
 # --------------------------------------------------------------------------- committed throughput protected
 
 
+def test_committed_throughput_of_this_package_is_protected_by_its_provider_unless_it_replaces_create_first() -> None:
+    """Its provider refuses the delete while the commitment runs and replaces it delete-first
+    (tests/engine_protocol/test_leaving_a_commitment_engine.py), so protect=True is not needed, and
+    InferenceEndpoint leaves it off so that a move off an ended commitment is one `pulumi up`."""
+    rule = "bedrock-committed-throughput-protected"
+    assert run(rule, DYN_THROUGHPUT, throughput(DYN_THROUGHPUT, duration="SixMonths")) == []
+    (violation,) = run(rule, DYN_THROUGHPUT, throughput(DYN_THROUGHPUT, duration="SixMonths"), delete_before_replace=False)
+    assert "SixMonths commitment and delete_before_replace=False" in violation and "protect=True" in violation
+    assert run(rule, DYN_THROUGHPUT, throughput(DYN_THROUGHPUT, duration="SixMonths"), delete_before_replace=False, protect=True) == []
+
+
 @pytest.mark.parametrize("resource_type", [DYN_THROUGHPUT, AWS_THROUGHPUT])
 def test_committed_throughput_must_be_protected(resource_type: str) -> None:
     rule = "bedrock-committed-throughput-protected"
-    (violation,) = run(rule, resource_type, throughput(resource_type, duration="SixMonths"))
-    assert "SixMonths commitment" in violation and "protect=True" in violation
+    violations = run(rule, resource_type, throughput(resource_type, duration="SixMonths"))
+    if resource_type == AWS_THROUGHPUT:
+        (violation,) = violations
+        assert "SixMonths commitment" in violation and "protect=True" in violation
+    else:
+        assert violations == []
     assert run(rule, resource_type, throughput(resource_type, duration="SixMonths"), protect=True) == []
     assert run(rule, resource_type, throughput(resource_type, duration=None)) == []
     assert run(rule, resource_type, throughput(resource_type, duration="OneMonth"), config={"commitment_durations": ["SixMonths"]}) == []
