@@ -24,6 +24,7 @@ The CLI is ``pulumi`` on ``PATH`` (3.221 or newer) unless ``pulumi`` names anoth
 
 from __future__ import annotations
 
+import json
 import os
 import runpy
 import shutil
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
     from .emulator import BedrockEmulator
 
+REPLACEMENT_STEPS = {"replace", "create-replacement", "delete-replaced", "discard-replaced", "import-replacement"}
 PASSPHRASE = "emulator-stack"
 SEALED_ENVIRONMENT = {
     "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
@@ -46,6 +48,52 @@ SEALED_ENVIRONMENT = {
     "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
     "PULUMI_SKIP_CONFIRMATIONS": "true",
 }
+
+
+class Steps:
+    """The engine's steps of one preview, up, refresh or destroy, read from its event stream: pass an
+    instance as ``on_event=``. Provider and stack resources are left out."""
+
+    def __init__(self) -> None:
+        self.log: list[tuple[str, str]] = []
+        """``(step, resource name)`` in the order the engine started them, e.g. ``("create-replacement", "chat")``."""
+
+    def __call__(self, event: Any) -> None:
+        pre = getattr(event, "resource_pre_event", None)
+        if pre is None:
+            return
+        metadata = pre.metadata
+        if metadata.type.startswith("pulumi:providers:") or metadata.type == "pulumi:pulumi:Stack":
+            return
+        self.log.append((metadata.op.value, metadata.urn.rsplit("::", 1)[-1]))
+
+    def kinds(self) -> dict[str, str]:
+        """Resource name → its step: ``create``, ``same``, ``update``, ``delete``, ``refresh``, or
+        ``replace`` for any step of a replacement."""
+        kinds: dict[str, str] = {}
+        for step, name in self.log:
+            kinds[name] = "replace" if step in REPLACEMENT_STEPS else step
+        return kinds
+
+
+def cli(stack: auto.Stack, *args: str) -> auto.CommandResult:
+    """Run ``pulumi <args> --stack <stack>`` on the stack's backend, in its sealed environment, for
+    what the Automation API does not offer (no program runs): e.g. ``cli(stack, "stack", "export")``,
+    ``cli(stack, "state", "unprotect", urn, "--yes")``. Raises ``CommandError`` on failure."""
+    workspace = stack.workspace
+    env = {"PULUMI_HOME": workspace.pulumi_home or "", **(workspace.env_vars or {})}
+    return workspace.pulumi_command.run([*args, "--stack", stack.name], workspace.work_dir, env)
+
+
+def resources(stack: auto.Stack) -> dict[str, dict[str, Any]]:
+    """The stack's saved state as ``pulumi stack export`` prints it (secrets encrypted, unlike the
+    Automation API's ``export_stack``), by resource name, without providers and the stack."""
+    deployment = json.loads(cli(stack, "stack", "export").stdout).get("deployment") or {}
+    return {
+        r["urn"].rsplit("::", 1)[-1]: r
+        for r in deployment.get("resources", [])
+        if not r["type"].startswith("pulumi:providers:") and r["type"] != "pulumi:pulumi:Stack"
+    }
 
 
 def project_program(folder: str | os.PathLike[str]) -> Callable[[], None]:
