@@ -371,7 +371,8 @@ def inline_policy_name(*parts: str) -> str:
     return f"{readable}-{digest}" if readable else digest
 
 
-# One running total of inline-policy characters per role and program run (a new run, a new total).
+# One running total of inline-policy characters per role and program run (keyed by the run's root
+# stack resource: a new run, a new total).
 _ROLE_POLICY_SIZES: "weakref.WeakKeyDictionary[Any, dict[Any, list[tuple[str, int]]]]" = weakref.WeakKeyDictionary()
 
 
@@ -441,7 +442,8 @@ def _count_role_policy(label: str, key: Any, role_label: str, resource_name: str
 
     from .validation import InvalidArgumentError
 
-    sizes = _ROLE_POLICY_SIZES.setdefault(pulumi.runtime.settings.SETTINGS, {}).setdefault(key, [])
+    run = pulumi.runtime.settings.get_root_resource() or pulumi.runtime.settings.SETTINGS
+    sizes = _ROLE_POLICY_SIZES.setdefault(run, {}).setdefault(key, [])
     total = sum(s for _, s in sizes) + size
     if total > INLINE_POLICY_LIMIT:
         others = f" with {', '.join(n for n, _ in sizes)}" if sizes else ""
