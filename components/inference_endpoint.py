@@ -13,7 +13,7 @@ Reads top to bottom: arguments → the component → helpers.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Optional, TypedDict, Union
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, TypedDict, Union
 
 import pulumi
 
@@ -115,7 +115,10 @@ class InferenceEndpoint(pulumi.ComponentResource):
     base_model_id: pulumi.Output[str]
     """The foundation model ID or custom model ARN: what tells a client which request format to use."""
     regions: pulumi.Output[list[str]]
-    """Every region a request may be served in, sorted: the profile's ``models`` regions, else the child's region."""
+    """The regions a request may be served in that AWS names, sorted: the regions of the profile's
+    ``models``, else the child's region. A ``global.`` profile's ``models`` name its source region and
+    a region-less ARN (it may serve in any commercial region): ``regions`` is then the source region
+    alone. Never holds an empty string."""
     invoke_policy: pulumi.Output[str]
     """IAM policy JSON granting exactly the invoke access (see :func:`~.iam.invoke_policy_document`)."""
     env: pulumi.Output[dict[str, str]]
@@ -193,9 +196,10 @@ class InferenceEndpoint(pulumi.ComponentResource):
             )
             arn, region = self.profile.arn, self.profile.region
             target = iam.profile_invoke_target(self.profile)
-            regions = target.apply(lambda values: regions_of(values[1]))
+            regions = target.apply(lambda values: iam.regions_of(values[1]))
 
         self._target = target
+        self._planned = iam.planned_endpoint(kind, model, iam.planned_region(arguments.get("region")))
         self.model_id = arn
         self.kind = pulumi.Output.from_input(kind)
         self.base_model_id = pulumi.Output.from_input(model).apply(base_model_id)
@@ -214,19 +218,40 @@ class InferenceEndpoint(pulumi.ComponentResource):
         })
 
     def grant_invoke(
-        self, role: Union["aws.iam.Role", pulumi.Input[str]], *, streaming: bool = True, name: Optional[str] = None
+        self,
+        role: Union["aws.iam.Role", pulumi.Input[str]],
+        *,
+        streaming: bool = True,
+        name: Optional[str] = None,
+        service_tiers: Optional[Sequence[str]] = None,
+        marketplace_product_ids: Optional[Sequence[str]] = None,
     ) -> "aws.iam.RolePolicy":
         """Attach :attr:`invoke_policy` to ``role`` as an inline ``aws.iam.RolePolicy`` child of this component.
 
         pulumi-aws needs AWS credentials for this resource even in ``pulumi preview``
         (pulumi-aws#3971); :attr:`invoke_policy` alone keeps previews credential-free.
 
-        :param role: An ``aws.iam.Role`` or a role name.
+        :param role: An ``aws.iam.Role``, a role name or a role ARN, each plain or as an Output. IAM is
+            sent the role's name.
         :param streaming: Also grant ``bedrock:InvokeModelWithResponseStream`` (streaming and ConverseStream). Default: true.
-        :param name: The RolePolicy's resource name. Default: ``<component>-invoke-<role resource name or role name>``;
-            required when ``role`` is an Output.
+        :param name: The RolePolicy's resource name. Default: ``<component>-invoke-<role resource name or role name>``
+            (``<component>-invoke`` for a role given as an Output; a second such grant needs ``name``).
+        :param service_tiers: The ``serviceTier`` values (``priority``, ``default``, ``flex``, ``reserved``) the role
+            may request (condition key ``bedrock:ServiceTier``); a request without one runs at the default tier
+            and is allowed only if ``default`` is listed. Default: none, any tier.
+        :param marketplace_product_ids: AWS Marketplace product IDs of the model, to let the role subscribe the
+            account on the first invocation of a third-party model (``aws-marketplace:Subscribe`` limited to those
+            products, ``Unsubscribe``, ``ViewSubscriptions``). Default: none.
+        :raises InvalidArgumentError: a malformed role, tier or product ID, a name already used, or a policy that would
+            push the role's inline policies past IAM's 10,240 characters (counted for every grant of the program).
         """
-        return iam.role_policy(self, self.pulumi_resource_name, role, iam.invoke_policy_json(self._target, streaming), name)
+        label = f'InferenceEndpoint "{self.pulumi_resource_name}"'
+        size = iam.grant_size(label, [self._planned], streaming, service_tiers, marketplace_product_ids)
+        policy = iam.invoke_policy_json(self._target, streaming, service_tiers, marketplace_product_ids)
+        return iam.role_policy(
+            self, self.pulumi_resource_name, role, policy, name,
+            label=label, grant=("InferenceEndpoint", self.pulumi_resource_name), size_estimate=size,
+        )
 
 
 def _check(label: str, arguments: Mapping[str, Any], default_tags: Mapping[str, str]) -> str:
@@ -301,7 +326,4 @@ def _protect(arguments: Mapping[str, Any]) -> Optional[bool]:
         return None
     return True if arguments["provisioned_throughput"].get("commitment_duration") is not None else None
 
-
-def regions_of(arns: list[str]) -> list[str]:
-    return sorted({arn.split(":")[3] for arn in arns})
 

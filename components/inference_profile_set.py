@@ -140,6 +140,7 @@ class InferenceProfileSet(pulumi.ComponentResource):
                 warn_of_shared_legacy_name(profile, resource_name, key)
             self.profiles[tenant] = profile
             self._targets[tenant] = iam.profile_invoke_target(profile)
+        self._planned = iam.planned_endpoint("profile", arguments["model"], iam.planned_region(arguments.get("region")))
 
         self.model_ids = pulumi.Output.all(**{t: p.arn for t, p in self.profiles.items()}) if self.profiles else pulumi.Output.from_input({})
         policies = {t: iam.invoke_policy_json(target, streaming=True) for t, target in self._targets.items()}
@@ -149,27 +150,48 @@ class InferenceProfileSet(pulumi.ComponentResource):
 
     def grant_invoke(
         self,
-        tenant: str,
+        tenant: Union[str, Sequence[str]],
         role: Union["aws.iam.Role", pulumi.Input[str]],
         *,
         streaming: bool = True,
         name: Optional[str] = None,
+        service_tiers: Optional[Sequence[str]] = None,
+        marketplace_product_ids: Optional[Sequence[str]] = None,
     ) -> "aws.iam.RolePolicy":
-        """Attach ``tenant``'s policy to ``role`` as an inline ``aws.iam.RolePolicy`` child of this component.
+        """Attach the policy of ``tenant`` (or of several tenants, merged) to ``role`` as an inline
+        ``aws.iam.RolePolicy`` child of this component.
 
-        pulumi-aws needs AWS credentials for this resource even in ``pulumi preview`` (pulumi-aws#3971);
-        :attr:`invoke_policies` alone keeps previews credential-free.
+        Several tenants on one role: give their keys as a list. The policy is then one document whose
+        statements list every tenant's profile, and whose model statement admits requests through any
+        of those profiles only (a condition listing them), the most compact exact grant: see the README
+        for how many tenants fit per role. pulumi-aws needs AWS credentials for this resource even in
+        ``pulumi preview`` (pulumi-aws#3971); :attr:`invoke_policies` alone keeps previews credential-free.
 
-        :param tenant: A key of ``tenants``.
-        :param role: An ``aws.iam.Role`` or a role name.
+        :param tenant: A key of ``tenants``, or a list of keys.
+        :param role: An ``aws.iam.Role``, a role name or a role ARN, each plain or as an Output. IAM is sent the role's name.
         :param streaming: Also grant ``bedrock:InvokeModelWithResponseStream``. Default: true.
-        :param name: The RolePolicy's resource name. Default: ``<set>-<tenant>-invoke-<role resource name or role name>``;
-            required when ``role`` is an Output.
+        :param name: The RolePolicy's resource name. Default: ``<set>-<tenant>-invoke-<role resource name or role name>``
+            (tenants joined by ``+`` for a list; without the role part for a role given as an Output).
+        :param service_tiers: The ``serviceTier`` values the role may request (see ``InferenceEndpoint.grant_invoke``). Default: any.
+        :param marketplace_product_ids: AWS Marketplace product IDs the role may subscribe the account to on a first
+            invocation (see ``InferenceEndpoint.grant_invoke``). Default: none.
+        :raises KeyError: an unknown tenant.
+        :raises InvalidArgumentError: a malformed role, tier or product ID, a name already used, or a policy that would
+            push the role's inline policies past IAM's 10,240 characters (counted for every grant of the program).
         """
-        if tenant not in self.profiles:
-            raise KeyError(f'InferenceProfileSet "{self.pulumi_resource_name}": no tenant {tenant!r}; tenants are {sorted(self.profiles)}')
-        policy = iam.invoke_policy_json(self._targets[tenant], streaming)
-        return iam.role_policy(self, f"{self.pulumi_resource_name}-{tenant}", role, policy, name)
+        tenants = [tenant] if isinstance(tenant, str) else list(tenant)
+        label = f'InferenceProfileSet "{self.pulumi_resource_name}"'
+        for key in tenants:
+            if key not in self.profiles:
+                raise KeyError(f"{label}: no tenant {key!r}; tenants are {sorted(self.profiles)}")
+        if not tenants or len(set(tenants)) != len(tenants):
+            raise InvalidArgumentError(label, "tenant", f"must name one tenant or a list of distinct tenants, got {tenant!r}")
+        size = iam.grant_size(label, [self._planned] * len(tenants), streaming, service_tiers, marketplace_product_ids)
+        policy = iam.invoke_policy_json([self._targets[t] for t in tenants], streaming, service_tiers, marketplace_product_ids)
+        return iam.role_policy(
+            self, f"{self.pulumi_resource_name}-{'+'.join(tenants)}", role, policy, name,
+            label=label, grant=("InferenceProfileSet", self.pulumi_resource_name, *tenants), size_estimate=size,
+        )
 
 
 def child_name(set_name: str, tenant: str) -> str:

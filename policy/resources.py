@@ -150,7 +150,7 @@ class PolicyDocument:
 
 
 STATEMENT_LISTS = ("Action", "NotAction", "Resource", "NotResource")
-STATEMENT_KEYS = ("Sid", "Effect") + STATEMENT_LISTS
+STATEMENT_KEYS = ("Sid", "Effect", "Condition") + STATEMENT_LISTS
 
 
 def policy_documents(props: Mapping[str, Any], resource_type: str) -> list[PolicyDocument]:

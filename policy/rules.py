@@ -22,6 +22,7 @@ from pulumi_policy import (
     ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
+    Severity,
 )
 
 from .resources import (
@@ -44,6 +45,8 @@ DEFAULT_COST_TAG_KEYS = ["cost-center"]
 DEFAULT_COMMITMENT_STACKS = ["prod"]
 DEFAULT_MAX_MODEL_UNITS = 2
 DEFAULT_INVOKE_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+SERVICE_TIER_KEY = "bedrock:ServiceTier"
+SERVICE_TIERS = ["priority", "default", "flex", "reserved"]
 
 Validation = Callable[[ResourceValidationArgs, ReportViolation], None]
 
@@ -202,6 +205,49 @@ def no_invoke_on_wildcard(args: ResourceValidationArgs, report_violation: Report
         raise unknown
 
 
+def allowed_service_tiers(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """An IAM policy that allows ``bedrock:InvokeModel*`` limits ``bedrock:ServiceTier`` to the
+    allowed tiers. A request naming no ``serviceTier`` runs at the default tier and carries no
+    ``bedrock:ServiceTier``, so an ``...IfExists`` condition grants ``default`` too; a statement
+    without a tier condition grants every tier. Unreadable documents are left to
+    ``bedrock-no-invoke-on-wildcard``."""
+    allowed = _setting(args, "tiers", [])
+    if not allowed:
+        return
+    unknown = None
+    for document in policy_documents(args.props, args.resource_type):
+        if document.unknown is not None:
+            unknown = unknown or document.unknown
+            continue
+        for index, statement in enumerate(document.statements or []):
+            if str(statement.get("Effect", "")).lower() == "deny" or not _granted_actions(statement, DEFAULT_INVOKE_ACTIONS):
+                continue
+            extra = [t for t in _granted_tiers(statement.get("Condition")) if t not in allowed]
+            if extra:
+                label = statement.get("Sid") or f"#{index}"
+                report_violation(
+                    f"'{args.name}' ({args.resource_type}) {document.where} statement {label} allows the service "
+                    f"tier(s) {', '.join(extra)}; this stack may grant {', '.join(allowed)} only (policy config tiers): "
+                    f"pass grant_invoke(..., service_tiers={list(allowed)!r}), or a {SERVICE_TIER_KEY} condition.",
+                    None,
+                )
+    if unknown is not None:
+        raise unknown
+
+
+def _granted_tiers(condition: Any) -> list[str]:
+    """The tiers a statement's Condition lets through (every tier when it does not limit them)."""
+    granted: Optional[set[str]] = None
+    for operator, block in (condition.items() if isinstance(condition, dict) else []):
+        if operator not in ("StringEquals", "StringEqualsIfExists") or not isinstance(block, dict):
+            continue
+        for key, values in block.items():
+            if str(key).lower() == SERVICE_TIER_KEY.lower():
+                listed = {str(v) for v in as_list(values)} | ({"default"} if operator.endswith("IfExists") else set())
+                granted = listed if granted is None else granted & listed
+    return list(SERVICE_TIERS) if granted is None else sorted(granted)
+
+
 def _granted_actions(statement: dict[str, Any], actions: list[str]) -> list[str]:
     """The ``actions`` a statement's Action (or NotAction) covers, with IAM wildcards; actions
     are case-insensitive."""
@@ -269,6 +315,11 @@ POLICIES: list[ResourceValidationPolicy] = [
             "Provisioned throughput with a commitment term must be protected from deletion while it runs: "
             "pulumi-aws's by protect=True; this package's by its provider (unless delete_before_replace=False)."
         ),
+        severity=Severity.HIGH,
+        remediation_steps=(
+            "On pulumi-aws's throughput set opts=pulumi.ResourceOptions(protect=True); on this package's, "
+            "leave delete_before_replace unset (its provider refuses the delete while the commitment runs)."
+        ),
         validate=committed_throughput_protected,
         enforcement_level=EnforcementLevel.MANDATORY,
         config_schema=PolicyConfigSchema({
@@ -278,6 +329,8 @@ POLICIES: list[ResourceValidationPolicy] = [
     ResourceValidationPolicy(
         name="bedrock-cost-allocation-tags",
         description="Bedrock inference profiles, deployments and throughput carry the required cost-allocation tags.",
+        severity=Severity.LOW,
+        remediation_steps="Add the required tag keys, with non-empty values, to the resource's own tags (aws:defaultTags do not count).",
         validate=required_cost_allocation_tags,
         enforcement_level=EnforcementLevel.ADVISORY,
         config_schema=PolicyConfigSchema({
@@ -287,6 +340,8 @@ POLICIES: list[ResourceValidationPolicy] = [
     ResourceValidationPolicy(
         name="bedrock-commitments-in-allowed-stacks",
         description="Committed provisioned throughput only in the allowed stacks.",
+        severity=Severity.HIGH,
+        remediation_steps='Remove commitment_duration (hourly billing) in this stack, or add the stack to the policy config stacks.',
         validate=commitments_only_in_allowed_stacks,
         enforcement_level=EnforcementLevel.MANDATORY,
         config_schema=PolicyConfigSchema({
@@ -300,6 +355,8 @@ POLICIES: list[ResourceValidationPolicy] = [
     ResourceValidationPolicy(
         name="bedrock-model-units-cap",
         description="A provisioned throughput buys at most max_model_units model units.",
+        severity=Severity.MEDIUM,
+        remediation_steps='Lower model_units to at most max_model_units, or raise max_model_units in the policy config.',
         validate=model_units_cap,
         enforcement_level=EnforcementLevel.MANDATORY,
         config_schema=PolicyConfigSchema({
@@ -310,6 +367,8 @@ POLICIES: list[ResourceValidationPolicy] = [
     ResourceValidationPolicy(
         name="bedrock-allowed-models-and-regions",
         description="Only allowed model families, regions and cross-region geographies (e.g. no global. profile under data residency).",
+        severity=Severity.HIGH,
+        remediation_steps="Use a model of an allowed family, in an allowed region, through an allowed geography's profile (or a single-region model).",
         validate=allowed_models_and_regions,
         enforcement_level=EnforcementLevel.MANDATORY,
         config_schema=PolicyConfigSchema({
@@ -324,10 +383,24 @@ POLICIES: list[ResourceValidationPolicy] = [
         name="bedrock-no-invoke-on-wildcard",
         description="No IAM policy allows bedrock:InvokeModel* on a wildcard resource (*, .../*, a wildcard region or account), "
                     "and every IAM policy document is readable.",
+        severity=Severity.CRITICAL,
+        remediation_steps='Grant exact ARNs: InferenceEndpoint.grant_invoke / InferenceProfileSet.grant_invoke, or their invoke_policy outputs.',
         validate=no_invoke_on_wildcard,
         enforcement_level=EnforcementLevel.MANDATORY,
         config_schema=PolicyConfigSchema({
             "actions": _strings("Actions that must never be allowed on a wildcard resource.", DEFAULT_INVOKE_ACTIONS),
+        }),
+    ),
+    ResourceValidationPolicy(
+        name="bedrock-allowed-service-tiers",
+        description="IAM policies that allow bedrock:InvokeModel* limit bedrock:ServiceTier to the allowed service tiers.",
+        severity=Severity.MEDIUM,
+        remediation_steps="Pass service_tiers=[...] (allowed tiers only) to grant_invoke, or add a StringEquals "
+                          "bedrock:ServiceTier condition listing allowed tiers to the statement.",
+        validate=allowed_service_tiers,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=PolicyConfigSchema({
+            "tiers": _strings("Service tiers (priority, default, flex, reserved) a stack may grant. Empty: any.", []),
         }),
     ),
 ]

@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
+from pulumi_bedrock_inference.partitions import partition_of
+
 PARTITION = "aws"
+"""The partition of the default region; every ARN takes the partition of its own region (``partition_of``)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,9 @@ class InferenceProfileGeography:
     #: Regions in which the geography's system-defined profiles are offered
     #: (``None``: every region).
     source_region_prefixes: tuple[str, ...] | None = field(default=None)
+    #: True for ``global``: the profile's ``models`` are the model in the source region and the
+    #: region-less ``arn:aws:bedrock:::foundation-model/<id>``, not one ARN per destination.
+    region_less: bool = False
 
     def offered_in(self, region: str) -> bool:
         """Whether a region can use this geography's system-defined profiles."""
@@ -100,6 +106,7 @@ INFERENCE_PROFILE_GEOGRAPHIES: Mapping[str, InferenceProfileGeography] = {
             "ap-southeast-1",
             "ap-southeast-2",
         ),
+        region_less=True,
     ),
 }
 
@@ -193,14 +200,22 @@ class SystemInferenceProfile:
 
     @property
     def description(self) -> str:
+        if self.geography.region_less:
+            return f"Routes requests to {self.model.model_name} globally across all supported AWS Regions."
         regions = " ".join(self.geography.destination_regions)
         return f"Routes requests to {self.model.model_name} in {regions}"
 
     def arn(self, region: str, account_id: str) -> str:
-        return f"arn:{PARTITION}:bedrock:{region}:{account_id}:inference-profile/{self.inference_profile_id}"
+        return f"arn:{partition_of(region)}:bedrock:{region}:{account_id}:inference-profile/{self.inference_profile_id}"
 
-    def model_arns(self) -> list[str]:
-        """The foundation-model ARNs, one per destination region, that the profile routes to."""
+    def model_arns(self, source_region: str | None = None) -> list[str]:
+        """The profile's ``models`` as GetInferenceProfile lists them in ``source_region``: one
+        foundation-model ARN per destination region; for a ``global.`` profile the region-less ARN
+        and the source region's (``source_region`` required). Source: :data:`GLOBAL_PROFILE_SOURCE`."""
+        if self.geography.region_less:
+            if source_region is None:
+                raise ValueError(f"{self.inference_profile_id}: the models of a global profile depend on the source region")
+            return [foundation_model_arn("", self.model.model_id, partition_of(source_region)), self.model.arn(source_region)]
         return [self.model.arn(region) for region in self.geography.destination_regions]
 
 
@@ -214,9 +229,11 @@ SYSTEM_INFERENCE_PROFILES: Mapping[str, SystemInferenceProfile] = {
 }
 
 
-def foundation_model_arn(region: str, model_id: str) -> str:
-    """``arn:aws:bedrock:{region}::foundation-model/{model_id}``."""
-    return f"arn:{PARTITION}:bedrock:{region}::foundation-model/{model_id}"
+def foundation_model_arn(region: str, model_id: str, partition: str | None = None) -> str:
+    """``arn:<partition>:bedrock:{region}::foundation-model/{model_id}`` (the partition of ``region``
+    unless given; ``region`` empty for a global profile's region-less ARN)."""
+    partition = partition or (partition_of(region) if region else PARTITION)
+    return f"arn:{partition}:bedrock:{region}::foundation-model/{model_id}"
 
 
 def system_inference_profiles_in(region: str) -> list[SystemInferenceProfile]:
@@ -258,6 +275,22 @@ INFERENCE_PROFILE_ARN_CONDITION_KEY = "bedrock:InferenceProfileArn"
 #: the model in every destination region. Source: "Prerequisites for inference profiles",
 #: https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html
 PROFILE_AUTHORIZATION_SOURCE = "https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html"
+
+#: A ``global.`` profile (and an application profile copying one) lists as ``models`` the
+#: region-less ``arn:aws:bedrock:::foundation-model/<id>`` and the source region's model ARN; a
+#: request may be served in any commercial region. IAM authorizes the profile, the model in the
+#: source region with ``aws:RequestedRegion`` = the source region, and the region-less model with
+#: ``aws:RequestedRegion`` = ``unspecified``, each with ``bedrock:InferenceProfileArn`` = the profile.
+#: Source: "Global cross-Region inference", section "IAM policy requirements for global
+#: cross-Region inference".
+GLOBAL_PROFILE_SOURCE = "https://docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html"
+GLOBAL_REQUESTED_REGION = "unspecified"
+
+#: ``bedrock:ServiceTier`` is in the request context when the request names a ``serviceTier``
+#: (Converse/ConverseStream ``serviceTier.type``, InvokeModel* ``X-Amzn-Bedrock-Service-Tier``);
+#: a request naming none runs at the default tier. Source: "Control access to service tiers",
+#: https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples-agent.html
+SERVICE_TIER_CONDITION_KEY = "bedrock:ServiceTier"
 
 #: At the destination, ``aws:RequestedRegion`` is the destination region: a region-restricting
 #: SCP or policy must allow every destination region of a cross-region profile. Sources: AWS

@@ -13,8 +13,10 @@ Rules implemented, with their source:
   the request is implicitly denied. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
 * ``Action`` / ``NotAction``: case-insensitive, with ``*`` and ``?`` wildcards.
   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
-* ``Resource`` / ``NotResource``: ``"*"`` or an ARN whose six colon-separated parts are
-  matched one by one (case-sensitive), each part with ``*`` and ``?`` wildcards.
+* ``Resource`` / ``NotResource``: ``"*"`` or an ARN pattern matched case-sensitively, with ``*``
+  and ``?`` wildcards within a colon-separated segment; a ``*`` that is the last character of a
+  segment "can expand to match beyond the colon boundaries", so ``arn:aws:bedrock:*`` matches
+  every Bedrock ARN.
   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 * ``Condition``: every operator and every key of a block must match (AND); any one of a
   key's values may match (OR). ``StringEquals``, ``StringNotEquals``,
@@ -24,8 +26,14 @@ Rules implemented, with their source:
   a positive operator false and a negated operator true; ``...IfExists`` makes any operator
   true for a missing key.
   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
-  Keys are case-insensitive. ``ForAllValues:`` / ``ForAnyValue:`` qualifiers and policy
-  variables are not supported and rejected by :func:`parse_policies`.
+  Keys are case-insensitive. ``ArnEquals``/``ArnLike`` match each of the six colon-delimited
+  parts separately; ``StringLike``'s ``*`` matches across colons.
+* Multivalued context keys (a context value that is a list): ``ForAnyValue:`` is true when at
+  least one context value matches (false when the key is missing or empty), ``ForAllValues:``
+  when every context value matches (true when the key is missing or empty). Without a
+  qualifier, a positive operator is true when any context value matches.
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+  Policy variables are not supported and rejected by :func:`parse_policies`.
 """
 
 from __future__ import annotations
@@ -61,6 +69,31 @@ class Decision(enum.Enum):
 def glob_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
     """Whether ``value`` matches ``pattern`` with IAM's ``*`` and ``?`` wildcards."""
     return wildcard_fullmatches(pattern, value, ignore_case=ignore_case)
+
+
+def resource_match(pattern: str, arn: str) -> bool:
+    """IAM's ``Resource`` matching: ``*`` and ``?`` within a colon-separated segment, except that a
+    ``*`` ending a segment (followed by ``:`` or the end of the pattern) also matches colons; the
+    sixth part (the resource) may itself contain colons."""
+    import re
+
+    segments = pattern.split(":", 5)
+    regex = []
+    for index, segment in enumerate(segments):
+        last = index == 5
+        out = []
+        for position, char in enumerate(segment):
+            ends_segment = position == len(segment) - 1
+            if char == "*":
+                out.append(".*" if last or ends_segment else "[^:]*")
+            elif char == "?":
+                out.append("." if last else "[^:]")
+            else:
+                out.append(re.escape(char))
+        regex.append("".join(out))
+    from pulumi_bedrock_inference.patterns import fullmatches
+
+    return fullmatches("(?s)" + ":".join(regex), arn)
 
 
 def arn_match(pattern: str, arn: str) -> bool:
@@ -122,25 +155,40 @@ CONDITION_OPERATORS: Mapping[str, ConditionOperator] = {
 }
 
 
+SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
+
+
 @dataclass(frozen=True)
 class Condition:
-    """``{operator: {key: values}}`` for one operator and one key."""
+    """``{operator: {key: values}}`` for one operator (with its ``ForAllValues:`` / ``ForAnyValue:``
+    qualifier, if any) and one key."""
 
     operator: str
     key: str
     values: tuple[str, ...]
 
-    def holds(self, context: Mapping[str, str]) -> bool:
-        """Whether the condition is met by ``context`` (keys already lower-cased)."""
-        value = context.get(self.key.lower())
-        if self.operator == "Null":
+    def holds(self, context: Mapping[str, str | Sequence[str]]) -> bool:
+        """Whether the condition is met by ``context`` (keys already lower-cased; a list is a
+        multivalued key)."""
+        qualifier, _, operator_name = self.operator.rpartition(":")
+        raw = context.get(self.key.lower())
+        present = None if raw is None else ([raw] if isinstance(raw, str) else list(raw))
+        if operator_name == "Null":
             want_missing = self.values[0].lower() == "true"
-            return (value is None) == want_missing
-        if_exists = self.operator.endswith("IfExists")
-        operator = CONDITION_OPERATORS[self.operator[: -len("IfExists")] if if_exists else self.operator]
-        if value is None:
+            return (present is None) == want_missing
+        if_exists = operator_name.endswith("IfExists")
+        operator = CONDITION_OPERATORS[operator_name[: -len("IfExists")] if if_exists else operator_name]
+
+        def matches(value: str) -> bool:
+            return any(operator.matches(policy_value, value) for policy_value in self.values)
+
+        if qualifier == "ForAllValues":
+            return all(matches(v) != operator.negated for v in present or [])
+        if qualifier == "ForAnyValue":
+            return any(matches(v) != operator.negated for v in present or [])
+        if present is None:
             return if_exists or operator.negated
-        matched = any(operator.matches(policy_value, value) for policy_value in self.values)
+        matched = any(matches(v) for v in present)
         return not matched if operator.negated else matched
 
 
@@ -159,12 +207,12 @@ class Statement:
     conditions: tuple[Condition, ...]
     sid: str | None = None
 
-    def applies(self, action: str, resource: str, context: Mapping[str, str]) -> bool:
+    def applies(self, action: str, resource: str, context: Mapping[str, str | Sequence[str]]) -> bool:
         """Whether this statement's Action, Resource and Condition all match the request."""
         action_listed = any(glob_match(a, action, ignore_case=True) for a in self.actions)
         if action_listed == self.actions_negated:
             return False
-        resource_listed = any(arn_match(r, resource) for r in self.resources)
+        resource_listed = any(resource_match(r, resource) for r in self.resources)
         if resource_listed == self.resources_negated:
             return False
         return all(condition.holds(context) for condition in self.conditions)
@@ -191,12 +239,13 @@ def _conditions(raw: Any, where: str) -> tuple[Condition, ...]:
         raise PolicyError(f"{where}.Condition must be an object")
     parsed = []
     for operator, block in raw.items():
-        base = operator[: -len("IfExists")] if operator.endswith("IfExists") else operator
-        if operator != "Null" and base not in CONDITION_OPERATORS:
+        qualifier, _, name = operator.rpartition(":")
+        base = name[: -len("IfExists")] if name.endswith("IfExists") else name
+        if (name != "Null" and base not in CONDITION_OPERATORS) or (qualifier and (qualifier not in SET_QUALIFIERS or name == "Null")):
             supported = ", ".join([*CONDITION_OPERATORS, "Null"])
             raise PolicyError(
                 f"{where}.Condition operator {operator!r} is not supported by the emulator "
-                f"(supported: {supported}, each but Null also with IfExists)"
+                f"(supported: {supported}, each but Null also with IfExists and with ForAllValues: or ForAnyValue:)"
             )
         if not isinstance(block, Mapping) or not block:
             raise PolicyError(f"{where}.Condition.{operator} must be a non-empty object of key: value(s)")
@@ -261,7 +310,7 @@ def parse_policies(policies: Mapping[str, Any] | str | Sequence[Mapping[str, Any
 
 
 def evaluate(
-    statements: Iterable[Statement], action: str, resource: str, context: Mapping[str, str] | None = None
+    statements: Iterable[Statement], action: str, resource: str, context: Mapping[str, str | Sequence[str]] | None = None
 ) -> Decision:
     """IAM's decision for ``action`` on ``resource`` with request ``context`` (condition keys)."""
     lowered = {key.lower(): value for key, value in (context or {}).items()}
@@ -285,4 +334,5 @@ __all__ = [
     "glob_match",
     "parse_policies",
     "parse_policy",
+    "resource_match",
 ]

@@ -22,9 +22,10 @@ from moto.core.base_backend import BackendDict
 from moto.moto_api._internal import mock_random
 from moto.utilities.paginator import paginate
 
+from pulumi_bedrock_inference.partitions import partition_of
+
 from .catalogue import (
     FOUNDATION_MODELS,
-    PARTITION,
     SYSTEM_PROFILE_CREATED_AT,
     FoundationModel,
     SystemInferenceProfile,
@@ -164,6 +165,11 @@ class SystemInferenceProfileView:
     profile: SystemInferenceProfile
     arn: str
 
+    @property
+    def model_arns(self) -> list[str]:
+        """The profile's ``models`` as seen from its region (a global profile's depend on it)."""
+        return self.profile.model_arns(self.arn.split(":")[3])
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "inferenceProfileName": self.profile.inference_profile_name,
@@ -171,7 +177,7 @@ class SystemInferenceProfileView:
             "createdAt": SYSTEM_PROFILE_CREATED_AT,
             "updatedAt": SYSTEM_PROFILE_CREATED_AT,
             "inferenceProfileArn": self.arn,
-            "models": [{"modelArn": arn} for arn in self.profile.model_arns()],
+            "models": [{"modelArn": arn} for arn in self.model_arns],
             "inferenceProfileId": self.profile.inference_profile_id,
             "status": "ACTIVE",
             "type": "SYSTEM_DEFINED",
@@ -363,7 +369,7 @@ class BedrockEmulatorBackend(BedrockBackend):
         return self.runtime.clock.now()
 
     def _arn(self, resource: str) -> str:
-        return f"arn:{PARTITION}:bedrock:{self.region_name}:{self.account_id}:{resource}"
+        return f"arn:{partition_of(self.region_name)}:bedrock:{self.region_name}:{self.account_id}:{resource}"
 
     # ----------------------------------------------------------------- idempotency, tags
 
@@ -475,7 +481,7 @@ class BedrockEmulatorBackend(BedrockBackend):
 
     def _find_foundation_model(self, identifier: str) -> FoundationModel | None:
         model_id = identifier
-        prefix = f"arn:{PARTITION}:bedrock:"
+        prefix = f"arn:{partition_of(self.region_name)}:bedrock:"
         if identifier.startswith(prefix):
             arn_region, _, resource = identifier[len(prefix) :].partition("::foundation-model/")
             if not resource or arn_region != self.region_name:
@@ -664,7 +670,7 @@ class BedrockEmulatorBackend(BedrockBackend):
         else:
             system = self._find_system_profile(copy_from)
             if system is not None:
-                return system.profile.model_arns()
+                return system.model_arns
         raise ValidationException(
             f"The provided modelSource.copyFrom {copy_from} is not a foundation model ARN or a "
             f"system-defined inference profile ARN available in {self.region_name}."

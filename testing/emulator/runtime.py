@@ -9,9 +9,11 @@ modelId                            served in                                   I
 =================================  ==========================================  ===========================
 foundation model ID / ARN          the request's region                        the model's ARN there
 system profile ID / ARN            one region of the profile's ``models``      the profile ARN, then the
-                                                                               model ARN in that region
-application profile ID / ARN       one region of the profile's ``models``      the profile ARN, then the
-                                                                               model ARN in that region
+                                   (``global.``: any region of the emulator's  model ARN in that region
+                                   global destinations)                        (``global.``: the source
+                                                                               region's and the
+                                                                               region-less model ARN)
+application profile ID / ARN       as the system profile it copies             as for that system profile
 provisioned throughput ARN         the request's region (must be InService)    the throughput ARN
 custom model deployment ARN        the request's region (must be Active)       the deployment ARN
 =================================  ==========================================  ===========================
@@ -21,8 +23,9 @@ Through a profile the region is chosen round-robin per profile, unless pinned wi
 identity policy registered (:meth:`RuntimeSettings.set_identity_policy`) every check goes
 through :mod:`.iam_policy` with the request context ``bedrock:InferenceProfileArn`` (through
 a profile), ``aws:RequestedRegion`` (the source region, and the destination region on the
-destination model's check), ``aws:PrincipalArn``, ``aws:PrincipalAccount`` and, on the check
-of a tagged target, ``aws:ResourceTag/<key>``; a refusal is AccessDeniedException (HTTP 403)
+destination model's check; ``unspecified`` on a global profile's region-less model),
+``bedrock:ServiceTier`` (when the request names a tier), ``aws:PrincipalArn``,
+``aws:PrincipalAccount`` and, on the check of a tagged target, ``aws:ResourceTag/<key>``; a refusal is AccessDeniedException (HTTP 403)
 in AWS's wording. The rules and their sources are in :mod:`.catalogue` (``INVOKE_ACTIONS``,
 ``INFERENCE_PROFILE_ARN_CONDITION_KEY``, ``PROFILE_AUTHORIZATION_SOURCE``,
 ``REQUESTED_REGION_AT_DESTINATION_SOURCE``).
@@ -52,17 +55,20 @@ from .catalogue import (
     ACCESS_DENIED_EXPLICIT,
     ACCESS_DENIED_IMPLICIT,
     FOUNDATION_MODELS,
+    GLOBAL_REQUESTED_REGION,
     INFERENCE_PROFILE_ARN_CONDITION_KEY,
     INFERENCE_PROFILE_GEOGRAPHIES,
     INVALID_MODEL_IDENTIFIER,
     INVOKE_ACTIONS,
-    PARTITION,
     PROFILE_REQUIRED,
+    SERVICE_TIER_CONDITION_KEY,
     UNSUPPORTED_FOR_CONVERSE,
     UNSUPPORTED_FOR_STREAMING,
     FoundationModel,
     foundation_model_arn,
 )
+from pulumi_bedrock_inference.partitions import is_region, partition_of
+
 from .exceptions import (
     AccessDeniedException,
     NotImplementedByEmulator,
@@ -85,7 +91,6 @@ from .responses import parse_request, validate_request
 
 #: Path prefixes of bedrock-runtime operations (no Bedrock control-plane path starts so).
 RUNTIME_PATH_PREFIXES = ("/model/", "/async-invoke", "/guardrail/")
-_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 _APPLICATION_PROFILE_ID = re.compile(r"[a-z0-9]{12}")
 
 
@@ -122,7 +127,7 @@ class RuntimeSettings:
 
     def route_to(self, region: str | None) -> None:
         """Serve every profile request in ``region`` (None: round-robin again)."""
-        if region is not None and not _REGION.fullmatch(region):
+        if region is not None and not is_region(region):
             raise ValueError(f"route_to needs a region name such as us-west-2, not {region!r}")
         with self._lock:
             self.pinned_region = region
@@ -158,6 +163,8 @@ class InvokeTarget:
     model: FoundationModel
     #: region → foundation-model ARN that serves the request there.
     destinations: Mapping[str, str]
+    #: A global profile's region-less model ARN (``arn:aws:bedrock:::foundation-model/<id>``), else None.
+    global_model: str | None = None
 
     @property
     def through_profile(self) -> bool:
@@ -169,9 +176,9 @@ def requested_arn(model_id: str, region: str, account_id: str) -> str:
     if model_id.startswith("arn:"):
         return model_id
     if model_id.split(".", 1)[0] in INFERENCE_PROFILE_GEOGRAPHIES:
-        return f"arn:{PARTITION}:bedrock:{region}:{account_id}:inference-profile/{model_id}"
+        return f"arn:{partition_of(region)}:bedrock:{region}:{account_id}:inference-profile/{model_id}"
     if _APPLICATION_PROFILE_ID.fullmatch(model_id):
-        return f"arn:{PARTITION}:bedrock:{region}:{account_id}:application-inference-profile/{model_id}"
+        return f"arn:{partition_of(region)}:bedrock:{region}:{account_id}:application-inference-profile/{model_id}"
     return foundation_model_arn(region, model_id)
 
 
@@ -197,7 +204,7 @@ def resolve_target(backend: BedrockEmulatorBackend, model_id: str) -> InvokeTarg
     region = backend.region_name
     arn = requested_arn(model_id, region, backend.account_id)
     resource = arn.split(":", 5)[5] if arn.count(":") >= 5 else ""
-    in_this_region = arn.startswith(f"arn:{PARTITION}:bedrock:{region}:")
+    in_this_region = arn.startswith(f"arn:{partition_of(region)}:bedrock:{region}:")
     kind = resource.split("/", 1)[0]
     if not in_this_region:
         raise ValidationException(INVALID_MODEL_IDENTIFIER)
@@ -212,14 +219,12 @@ def resolve_target(backend: BedrockEmulatorBackend, model_id: str) -> InvokeTarg
         system = backend._find_system_profile(arn)
         if system is None:
             raise ValidationException(INVALID_MODEL_IDENTIFIER)
-        destinations = {_region_of(m): m for m in system.profile.model_arns()}
-        return InvokeTarget("system-profile", system.arn, system.profile.model, destinations)
+        return _through_profile("system-profile", system.arn, system.model_arns)
     if kind == "application-inference-profile":
         profile = backend._find_application_profile(arn)
         if profile is None:
             raise ResourceNotFoundException(f"The inference profile {model_id} was not found.")
-        destinations = {_region_of(m): m for m in profile.model_arns}
-        return InvokeTarget("application-profile", profile.arn, _foundation_model_of(profile.model_arns[0]), destinations)
+        return _through_profile("application-profile", profile.arn, profile.model_arns)
     if kind == "provisioned-model":
         throughput = backend._find_provisioned(arn)
         if throughput.status != "InService":
@@ -247,6 +252,17 @@ def resolve_target(backend: BedrockEmulatorBackend, model_id: str) -> InvokeTarg
     raise ValidationException(INVALID_MODEL_IDENTIFIER)
 
 
+def _through_profile(kind: str, arn: str, model_arns: Sequence[str]) -> InvokeTarget:
+    """A profile's target from its ``models``: one destination per regional ARN; with a region-less
+    ARN (a global profile) any of the emulator's global destination regions."""
+    model = _foundation_model_of(model_arns[0])
+    global_model = next((m for m in model_arns if not _region_of(m)), None)
+    if global_model is None:
+        return InvokeTarget(kind, arn, model, {_region_of(m): m for m in model_arns})
+    regions = INFERENCE_PROFILE_GEOGRAPHIES["global"].destination_regions
+    return InvokeTarget(kind, arn, model, {r: foundation_model_arn(r, model.model_id) for r in regions}, global_model)
+
+
 # --------------------------------------------------------------------------- authorization
 
 
@@ -271,9 +287,9 @@ def resource_tag_context(backend: BedrockEmulatorBackend, arn: str) -> dict[str,
     return {f"aws:ResourceTag/{tag['Key']}": tag["Value"] for tag in tags}
 
 
-def default_principal_arn(account_id: str) -> str:
+def default_principal_arn(account_id: str, region: str = "us-east-1") -> str:
     """The caller when none is configured: the IAM user of the emulator's ``testing`` keys."""
-    return f"arn:{PARTITION}:iam::{account_id}:user/testing"
+    return f"arn:{partition_of(region)}:iam::{account_id}:user/testing"
 
 
 # --------------------------------------------------------------------------- HTTP
@@ -351,7 +367,7 @@ class BedrockRuntimeResponse(BaseResponse):
 
     # ------------------------------------------------------------------ routing and IAM
 
-    def _route(self, action: str, model_id: str) -> RoutedCall:
+    def _route(self, action: str, model_id: str, service_tier: str | None = None) -> RoutedCall:
         """Authorize ``model_id`` itself, resolve and route it, then authorize the destination
         model when the request goes through a profile.
 
@@ -359,10 +375,12 @@ class BedrockRuntimeResponse(BaseResponse):
         (not found, not ready) is raised only once the first check has passed.
         """
         backend = bedrock_emulator_backends[self.current_account][self.region]
-        principal = self.settings.principal_arn or default_principal_arn(self.current_account)
+        principal = self.settings.principal_arn or default_principal_arn(self.current_account, self.region)
         first = requested_arn(model_id, self.region, self.current_account)
         context = {"aws:RequestedRegion": self.region, "aws:PrincipalArn": principal,
                    "aws:PrincipalAccount": self.current_account}
+        if service_tier is not None:
+            context[SERVICE_TIER_CONDITION_KEY] = service_tier
         if ":inference-profile/" in first or ":application-inference-profile/" in first:
             context[INFERENCE_PROFILE_ARN_CONDITION_KEY] = first
         try:
@@ -382,6 +400,12 @@ class BedrockRuntimeResponse(BaseResponse):
         served = self.settings.choose_region(target.arn, list(target.destinations))
         self.served_region = served
         model_arn = target.destinations[served]
+        if target.global_model is not None:
+            # catalogue.GLOBAL_PROFILE_SOURCE: the source region's model, then the region-less one
+            source_model = foundation_model_arn(self.region, target.model.model_id)
+            authorize(self.settings, action, source_model, context)
+            authorize(self.settings, action, target.global_model, {**context, "aws:RequestedRegion": GLOBAL_REQUESTED_REGION})
+            return RoutedCall(target, served, model_arn)
         # there, the destination is the requested region (catalogue.REQUESTED_REGION_AT_DESTINATION_SOURCE)
         authorize(self.settings, action, model_arn, {**context, "aws:RequestedRegion": served})
         return RoutedCall(target, served, model_arn)
@@ -399,22 +423,25 @@ class BedrockRuntimeResponse(BaseResponse):
     # ------------------------------------------------------------------ operations
 
     def invoke_model(self, params: dict[str, Any]) -> dict[str, Any]:
-        call = self._route(INVOKE_ACTIONS["InvokeModel"], params["modelId"])
+        tier = params.get("serviceTier")
+        call = self._route(INVOKE_ACTIONS["InvokeModel"], params["modelId"], tier)
         body = invoke_response(call.target.model, self._json_body(params), call.served_region)
-        return {"body": json.dumps(body).encode(), "contentType": "application/json"}
+        return {"body": json.dumps(body).encode(), "contentType": "application/json", **_tier_header(tier)}
 
     def invoke_model_with_response_stream(self, params: dict[str, Any]) -> dict[str, Any]:
-        call = self._route(INVOKE_ACTIONS["InvokeModelWithResponseStream"], params["modelId"])
+        tier = params.get("serviceTier")
+        call = self._route(INVOKE_ACTIONS["InvokeModelWithResponseStream"], params["modelId"], tier)
         if not call.target.model.response_streaming_supported:
             raise ValidationException(UNSUPPORTED_FOR_STREAMING)
         chunks = invoke_stream_chunks(call.target.model, self._json_body(params), call.served_region)
         return {
             "body": [{"chunk": {"bytes": json.dumps(chunk).encode()}} for chunk in chunks],
             "contentType": "application/json",
+            **_tier_header(tier),
         }
 
     def _conversation(self, action: str, params: dict[str, Any]) -> tuple[str, int, int]:
-        call = self._route(action, params["modelId"])
+        call = self._route(action, params["modelId"], (params.get("serviceTier") or {}).get("type"))
         if is_embedding(call.target.model):
             raise ValidationException(UNSUPPORTED_FOR_CONVERSE)
         prompt = message_text(params.get("messages"))
@@ -428,6 +455,7 @@ class BedrockRuntimeResponse(BaseResponse):
             "stopReason": "end_turn",
             "usage": {"inputTokens": inputs, "outputTokens": outputs, "totalTokens": inputs + outputs},
             "metrics": {"latencyMs": 0},
+            **({"serviceTier": params["serviceTier"]} if params.get("serviceTier") else {}),
         }
 
     def converse_stream(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -443,10 +471,16 @@ class BedrockRuntimeResponse(BaseResponse):
                 "metadata": {
                     "usage": {"inputTokens": inputs, "outputTokens": outputs, "totalTokens": inputs + outputs},
                     "metrics": {"latencyMs": 0},
+                    **({"serviceTier": params["serviceTier"]} if params.get("serviceTier") else {}),
                 }
             },
         ]
         return {"stream": events}
+
+
+def _tier_header(tier: str | None) -> dict[str, str]:
+    """The ``serviceTier`` output member of InvokeModel*: the tier the request named, if any."""
+    return {"serviceTier": tier} if tier else {}
 
 
 # --------------------------------------------------------------------------- control endpoints

@@ -2,7 +2,8 @@
 
 The mocks answer the Bedrock dynamic resources as their providers would after a create: ARNs in
 the resource's region, a profile's ``models`` from the emulator's catalogue (one model, or every
-destination region of a system profile) and its source resolved to an ARN. Each run happens in a
+destination region of a system profile, a global profile's region-less and source-region ARNs)
+and its source resolved to an ARN. Each run happens in a
 fresh thread, as in ``testing.program.Stack``, so the SDK's settings never leak between tests.
 """
 
@@ -19,7 +20,7 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks, set_mocks
 from pulumi.runtime.stack import run_in_stack
 
-from pulumi_bedrock_inference.testing.emulator.catalogue import FOUNDATION_MODELS, INFERENCE_PROFILE_GEOGRAPHIES
+from pulumi_bedrock_inference.testing.emulator.catalogue import FOUNDATION_MODELS, INFERENCE_PROFILE_GEOGRAPHIES, SystemInferenceProfile
 
 ACCOUNT = "123456789012"
 PROFILE = "pulumi-python:dynamic/bedrock:ApplicationInferenceProfile"
@@ -78,7 +79,8 @@ class BedrockMocks(Mocks):
             prefix, _, model_id = source_id.partition(".")
             if prefix in INFERENCE_PROFILE_GEOGRAPHIES and model_id in FOUNDATION_MODELS:
                 resolved = f"arn:aws:bedrock:{region}:{ACCOUNT}:inference-profile/{source_id}"
-                model_arns = [FOUNDATION_MODELS[model_id].arn(r) for r in INFERENCE_PROFILE_GEOGRAPHIES[prefix].destination_regions]
+                system = SystemInferenceProfile(INFERENCE_PROFILE_GEOGRAPHIES[prefix], FOUNDATION_MODELS[model_id])
+                model_arns = system.model_arns(region)
             else:
                 resolved = f"arn:aws:bedrock:{region}::foundation-model/{source_id}"
                 model_arns = [resolved]

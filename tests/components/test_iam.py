@@ -33,11 +33,14 @@ DEPLOYMENT = f"arn:aws:bedrock:us-west-2:{ACCOUNT}:custom-model-deployment/abc12
 # An operator per IAM condition value type (IAM user guide, "Condition operators").
 OPERATORS = {
     "arn": {"ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"},
-    "string": {"StringEquals", "StringLike", "StringNotEquals", "StringNotLike"},
+    "string": {"StringEquals", "StringLike", "StringNotEquals", "StringNotLike", "StringEqualsIfExists"},
 }
+# Global condition keys, in every request context, with their value type
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+GLOBAL_CONDITION_KEYS = {"aws:RequestedRegion": "string"}
 PLACEHOLDERS = {
     "Partition": r"aws(-[a-z]+)*",
-    "Region": r"[a-z]{2}(-[a-z]+)+-\d",
+    "Region": r"(?:[a-z]+(-[a-z]+)+-\d+)?",  # empty in a global profile's region-less model ARN
     "Account": r"\d{12}",
 }
 
@@ -77,6 +80,9 @@ def assert_published(document: dict) -> None:
                 assert matching, f"{action} does not accept a resource like {arn}"
                 for operator, keys in statement.get("Condition", {}).items():
                     for key, value in keys.items():
+                        if key in GLOBAL_CONDITION_KEYS:
+                            assert operator in OPERATORS[GLOBAL_CONDITION_KEYS[key]]
+                            continue
                         assert all(key in e["condition_keys"] for e in matching), f"{action} on {arn} has no condition key {key}"
                         value_type = get_condition_key_details("bedrock", key)["condition_value_type"]
                         assert operator in OPERATORS[value_type]
@@ -113,9 +119,9 @@ def test_profile_of_a_single_region_foundation_model() -> None:
     assert resource_types("bedrock:InvokeModel", models["Resource"][0]) == {"foundation-model"}
 
 
-@pytest.mark.parametrize("geography", ["us", "global"])
+@pytest.mark.parametrize("geography", ["us", "eu", "apac"])
 def test_profile_of_a_system_profile_grants_every_destination_region(geography: str) -> None:
-    system = SystemInferenceProfile(INFERENCE_PROFILE_GEOGRAPHIES[geography], SONNET_4)
+    system = SystemInferenceProfile(INFERENCE_PROFILE_GEOGRAPHIES[geography], HAIKU)
     source = system.arn("us-east-1", ACCOUNT)
     document = invoke_policy_document(PROFILE, models=system.model_arns(), source_profile=source)
     assert_published(document)
@@ -126,6 +132,28 @@ def test_profile_of_a_system_profile_grants_every_destination_region(geography: 
     assert regions == set(INFERENCE_PROFILE_GEOGRAPHIES[geography].destination_regions)
     assert len(regions) > 1
     assert models["Condition"] == {"ArnEquals": {"bedrock:InferenceProfileArn": PROFILE}}
+
+
+def test_profile_of_a_global_profile_grants_what_awss_global_page_requires() -> None:
+    """https://docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html, "IAM
+    policy requirements for global cross-Region inference": the profile, the model in the requesting
+    region (RequestedRegion = that region) and the region-less model (RequestedRegion = unspecified),
+    both models through this profile only. The models are what GetInferenceProfile lists."""
+    system = SystemInferenceProfile(INFERENCE_PROFILE_GEOGRAPHIES["global"], SONNET_4)
+    source = system.arn("us-east-1", ACCOUNT)
+    models = system.model_arns("us-east-1")
+    regionless = f"arn:aws:bedrock:::foundation-model/{SONNET_4.model_id}"
+    assert models == [regionless, SONNET_4.arn("us-east-1")]
+    document = invoke_policy_document(PROFILE, models=models, source_profile=source)
+    assert_published(document)
+    assert statement(document, "InvokeEndpoint")["Resource"] == [PROFILE, source]
+    in_region = statement(document, "InvokeModelInSourceRegion")
+    assert in_region["Resource"] == [SONNET_4.arn("us-east-1")]
+    assert in_region["Condition"] == {"ArnEquals": {"bedrock:InferenceProfileArn": PROFILE}, "StringEquals": {"aws:RequestedRegion": "us-east-1"}}
+    anywhere = statement(document, "InvokeGlobalModel")
+    assert anywhere["Resource"] == [regionless]
+    assert anywhere["Condition"] == {"ArnEquals": {"bedrock:InferenceProfileArn": PROFILE}, "StringEquals": {"aws:RequestedRegion": "unspecified"}}
+    assert len(document["Statement"]) == 4
 
 
 @pytest.mark.parametrize(("arn", "resource_type"), [(THROUGHPUT, "provisioned-model"), (DEPLOYMENT, "custom-model-deployment")])
@@ -164,6 +192,8 @@ def test_models_are_deduplicated_and_sorted() -> None:
         (PROFILE, {"models": ["arn:aws:bedrock:*::foundation-model/*"]}, "models[] must be"),
         (PROFILE, {"models": [f"arn:aws:bedrock:us-east-1:{ACCOUNT}:foundation-model/x"]}, "has no account"),
         (PROFILE, {"models": ["arn:aws-cn:bedrock:cn-north-1::foundation-model/x"]}, "partition aws-cn"),
+        (PROFILE, {"models": ["arn:aws:bedrock:::foundation-model/x"]}, "name no region"),
+        (f"arn:aws:bedrock::{ACCOUNT}:application-inference-profile/a1b2c3d4e5f6", {"models": [HAIKU.arn("us-east-1")]}, "names no region"),
         (PROFILE, {"models": [HAIKU.arn("us-east-1")], "source_profile": PROFILE}, "source_profile must be"),
         (THROUGHPUT, {"models": [HAIKU.arn("us-east-1")]}, "has no models"),
         (DEPLOYMENT, {"source_profile": f"arn:aws:bedrock:us-east-1:{ACCOUNT}:inference-profile/us.x"}, "has no models"),

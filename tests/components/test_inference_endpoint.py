@@ -67,7 +67,7 @@ def test_single_region_foundation_model_is_a_profile_copying_it() -> None:
     assert registered_outputs(recorded) == {k: outputs[k] for k in OUTPUT_NAMES}
 
 
-@pytest.mark.parametrize("geography", ["us", "global"])
+@pytest.mark.parametrize("geography", ["us"])
 def test_system_profile_grants_every_destination_region_and_the_system_profile(geography: str) -> None:
     model = f"{geography}.{SONNET_4}"
     recorded = run(endpoint_program(model=model))
@@ -86,6 +86,22 @@ def test_system_profile_grants_every_destination_region_and_the_system_profile(g
     (through,) = [s for s in policy["Statement"] if "Condition" in s]
     assert {r.split(":")[3] for r in through["Resource"]} == set(destinations)
     assert through["Condition"] == {"ArnEquals": {"bedrock:InferenceProfileArn": arn}}
+
+
+def test_global_profile_grants_the_documented_global_policy_and_regions_holds_no_empty_string() -> None:
+    """A global. model: the profile's models are the region-less ARN and the source region's; the
+    policy is AWS's global one (no raise on the region-less ARN); ``regions`` is the source region."""
+    model = f"global.{SONNET_4}"
+    recorded = run(endpoint_program(model=model))
+    arn = only_child(recorded).outputs["arn"]
+    outputs = recorded.outputs
+    assert outputs["regions"] == ["us-east-1"]
+    policy = json.loads(outputs["invoke_policy"])
+    regionless = f"arn:aws:bedrock:::foundation-model/{SONNET_4}"
+    (anywhere,) = [s for s in policy["Statement"] if s["Resource"] == [regionless]]
+    assert anywhere["Condition"] == {"ArnEquals": {"bedrock:InferenceProfileArn": arn}, "StringEquals": {"aws:RequestedRegion": "unspecified"}}
+    (in_region,) = [s for s in policy["Statement"] if s["Resource"] == [FOUNDATION_MODELS[SONNET_4].arn("us-east-1")]]
+    assert in_region["Condition"]["StringEquals"] == {"aws:RequestedRegion": "us-east-1"}
 
 
 @pytest.mark.parametrize(

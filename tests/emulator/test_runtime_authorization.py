@@ -116,7 +116,7 @@ def test_without_a_policy_everything_is_allowed(bedrock_emulator: BedrockEmulato
         call(runtime, f"us.{HAIKU}")
 
 
-@pytest.mark.parametrize("geography, model", [("us", HAIKU), ("global", SONNET_4)])
+@pytest.mark.parametrize("geography, model", [("us", HAIKU)])
 @pytest.mark.parametrize("operation", CALLS)
 def test_a_grant_with_exact_arns_for_every_destination_region_succeeds_in_each(
     bedrock_emulator: BedrockEmulator, bedrock: Any, runtime: Any, geography: str, model: str, operation: str
@@ -128,6 +128,71 @@ def test_a_grant_with_exact_arns_for_every_destination_region_succeeds_in_each(
         CALLS[operation](runtime, profile)
     logged = bedrock_emulator.requests(operation)
     assert [(r["status"], r["served_region"]) for r in logged] == [(200, r) for r in regions_of(geography)]
+
+
+def global_grant(profile: str, model: str = SONNET_4, source_region: str = "us-east-1", actions: list[str] = BOTH) -> dict:
+    """AWS's "IAM policy requirements for global cross-Region inference"
+    (https://docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html): the
+    profile; the model in the source region; the region-less model under RequestedRegion
+    "unspecified"; both models scoped to the profile."""
+    through = {"bedrock:InferenceProfileArn": profile}
+    return document(
+        statement(actions, profile, Condition={"StringEquals": {"aws:RequestedRegion": source_region}}),
+        statement(actions, fm_arn(source_region, model),
+                  Condition={"StringEquals": {"aws:RequestedRegion": source_region, **through}}),
+        statement(actions, f"arn:aws:bedrock:::foundation-model/{model}",
+                  Condition={"StringEquals": {"aws:RequestedRegion": "unspecified", **through}}),
+    )
+
+
+@pytest.mark.parametrize("through", ["system", "application"])
+@pytest.mark.parametrize("operation", CALLS)
+def test_awss_documented_global_grant_succeeds_in_every_destination_region(
+    bedrock_emulator: BedrockEmulator, bedrock: Any, runtime: Any, operation: str, through: str
+) -> None:
+    system = system_arn(f"global.{SONNET_4}")
+    profile = system if through == "system" else _profile(bedrock, system)
+    bedrock_emulator.set_identity_policy(global_grant(profile))
+    for region in regions_of("global"):
+        bedrock_emulator.route_to(region)
+        CALLS[operation](runtime, profile)
+    logged = bedrock_emulator.requests(operation)
+    assert [(r["status"], r["served_region"]) for r in logged] == [(200, r) for r in regions_of("global")]
+
+
+def test_a_global_profile_lists_the_region_less_and_the_source_regions_model(bedrock: Any) -> None:
+    """As AWS's GetInferenceProfile answers for a global. profile and for an application profile copying it."""
+    system = system_arn(f"global.{SONNET_4}")
+    expected = [f"arn:aws:bedrock:::foundation-model/{SONNET_4}", fm_arn("us-east-1", SONNET_4)]
+    for arn in (system, _profile(bedrock, system)):
+        assert [m["modelArn"] for m in bedrock.get_inference_profile(inferenceProfileIdentifier=arn)["models"]] == expected
+
+
+def test_nine_regional_model_arns_do_not_authorize_a_global_profile(
+    bedrock_emulator: BedrockEmulator, bedrock: Any, runtime: Any
+) -> None:
+    """The old grant (the model in each destination region) lacks the region-less ARN AWS checks."""
+    profile = _profile(bedrock, system_arn(f"global.{SONNET_4}"))
+    bedrock_emulator.set_identity_policy(profile_grant(profile, regions_of("global"), SONNET_4))
+    message = denied(lambda: CALLS["Converse"](runtime, profile))
+    assert message == implicit_denial(INVOKE, f"arn:aws:bedrock:::foundation-model/{SONNET_4}")
+
+
+@pytest.mark.parametrize("broken", ["no-unspecified", "no-source-model", "other-profile"])
+def test_a_global_grant_missing_any_documented_part_is_refused(
+    bedrock_emulator: BedrockEmulator, bedrock: Any, runtime: Any, broken: str
+) -> None:
+    profile = _profile(bedrock, system_arn(f"global.{SONNET_4}"))
+    grant = global_grant(profile)
+    if broken == "no-unspecified":  # the region-less model under the source region instead
+        grant["Statement"][2]["Condition"]["StringEquals"]["aws:RequestedRegion"] = "us-east-1"
+    elif broken == "no-source-model":
+        del grant["Statement"][1]
+    else:
+        grant["Statement"][2]["Condition"]["StringEquals"]["bedrock:InferenceProfileArn"] = system_arn(f"global.{SONNET_4}")
+    bedrock_emulator.set_identity_policy(grant)
+    expected = fm_arn("us-east-1", SONNET_4) if broken == "no-source-model" else f"arn:aws:bedrock:::foundation-model/{SONNET_4}"
+    assert denied(lambda: CALLS["Converse"](runtime, profile)) == implicit_denial(INVOKE, expected)
 
 
 def test_a_grant_scoped_to_the_source_region_is_refused_once_routing_picks_another(

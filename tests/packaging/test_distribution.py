@@ -49,9 +49,22 @@ def test_wheel_metadata_pins_compatible_ranges_and_declares_the_test_extra(wheel
     (metadata_name,) = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
     metadata = wheel.read(metadata_name).decode()
     assert "Requires-Python: >=3.10" in metadata
-    for requirement in ("pulumi<4,>=3.200", "pulumi-aws<8,>=7", "boto3<2,>=1.40"):
+    # serviceTier with all four tiers is in botocore's bedrock-runtime model from 1.41.5
+    for requirement in ("pulumi<4,>=3.200", "pulumi-aws<8,>=7", "boto3<2,>=1.41.5", "botocore<2,>=1.41.5"):
         assert f"Requires-Dist: {requirement}" in metadata, requirement
+    assert 'Requires-Dist: pulumi-policy<2,>=1.18; extra == "policy"' in metadata
     assert 'extra == "test"' in metadata
+
+
+def test_the_service_tiers_granted_are_the_ones_botocores_model_knows() -> None:
+    from botocore.loaders import create_loader
+
+    from pulumi_bedrock_inference.components.iam import SERVICE_TIERS
+
+    model = create_loader().load_service_model("bedrock-runtime", "service-2")
+    assert tuple(model["shapes"]["ServiceTierType"]["enum"]) == SERVICE_TIERS
+    for operation in ("Converse", "ConverseStream", "InvokeModel", "InvokeModelWithResponseStream"):
+        assert "serviceTier" in model["shapes"][model["operations"][operation]["input"]["shape"]]["members"]
 
 
 def test_the_installed_package_does_not_expose_top_level_providers_or_components(tmp_path: Path) -> None:

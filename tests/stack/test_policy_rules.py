@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 import pytest
 from hypothesis import given, strategies as st
-from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions, ResourceValidationArgs
+from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions, ResourceValidationArgs, Severity
 from pulumi_policy.proxy import (
     UNKNOWN_ARRAY_VALUE,
     UNKNOWN_BOOLEAN_VALUE,
@@ -66,12 +66,15 @@ def profile(resource_type: str, source: str, **extra: Any) -> dict[str, Any]:
     return {"modelSource": {"copyFrom": source}, **extra}
 
 
-def test_the_pack_has_the_six_rules_each_configurable() -> None:
+def test_the_pack_has_the_seven_rules_each_configurable_with_severity_and_remediation() -> None:
     assert set(POLICY) == {
         "bedrock-committed-throughput-protected", "bedrock-cost-allocation-tags", "bedrock-commitments-in-allowed-stacks",
         "bedrock-model-units-cap", "bedrock-allowed-models-and-regions", "bedrock-no-invoke-on-wildcard",
+        "bedrock-allowed-service-tiers",
     }
     for policy in POLICIES:
+        assert isinstance(policy.severity, Severity), policy.name
+        assert isinstance(policy.remediation_steps, str) and len(policy.remediation_steps) > 20, policy.name
         assert policy.config_schema is not None and policy.config_schema.properties, policy.name
         for key, schema in policy.config_schema.properties.items():
             assert "default" in schema and schema.get("description"), (policy.name, key)
@@ -522,3 +525,30 @@ def test_iam_match_agrees_with_a_regular_expression_of_the_glob(pattern: str, va
 
 def test_iam_match_takes_no_exponential_time_on_many_stars() -> None:
     assert not iam_match("*a" * 200 + "b", "a" * 2_000)
+
+
+# --------------------------------------------------------------------------- allowed service tiers
+
+
+def _grant_json(**kwargs: Any) -> str:
+    from pulumi_bedrock_inference.components import invoke_policy_document
+
+    arn = "arn:aws:bedrock:us-east-1:123456789012:provisioned-model/x9y8z7w6v5u4"
+    return json.dumps(invoke_policy_document(arn, **kwargs))
+
+
+def test_allowed_service_tiers_limits_what_a_stack_may_grant() -> None:
+    rule, role_policy = "bedrock-allowed-service-tiers", "aws:iam/rolePolicy:RolePolicy"
+    config = {"tiers": ["default", "flex"]}
+    assert run(rule, role_policy, {"policy": _grant_json()}) == []  # no tiers configured: any
+    (violation,) = run(rule, role_policy, {"policy": _grant_json()}, config=config)
+    assert "priority, reserved" in violation and "service_tiers=['default', 'flex']" in violation
+    assert run(rule, role_policy, {"policy": _grant_json(service_tiers=["flex"])}, config=config) == []
+    assert run(rule, role_policy, {"policy": _grant_json(service_tiers=["default", "flex"])}, config=config) == []
+    (violation,) = run(rule, role_policy, {"policy": _grant_json(service_tiers=["priority", "flex"])}, config=config)
+    assert "tier(s) priority;" in violation
+    # an IfExists condition also admits requests naming no tier, which run at the default tier
+    (violation,) = run(rule, role_policy, {"policy": _grant_json(service_tiers=["default"])}, config={"tiers": ["flex"]})
+    assert "tier(s) default;" in violation
+    deny = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "bedrock:*", "Resource": "*"}]})
+    assert run(rule, role_policy, {"policy": deny}, config=config) == []

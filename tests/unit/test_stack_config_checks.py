@@ -60,7 +60,7 @@ BAD = [
     ("aws:defaultTags", tags_json({"team": "ml!"}), "value for 'team' must match the pattern"),
     ("aws:defaultTags", tags_json({"units": 3}), "value for 'units' must be a string, got int"),
     ("aws:defaultTags", tags_json({f"k{i}": "v" for i in range(51)}), "must hold at most 50 tags per resource, got 51"),
-    ("aws:region", "US East", "must match the pattern [a-z]{2}(-[a-z]+)+-\\d+ (an AWS region such as us-east-1), got 'US East'"),
+    ("aws:region", "US East", "must match the pattern [a-z]+(-[a-z]+)+-\\d+ (an AWS region such as us-east-1), got 'US East'"),
     ("aws:region", "us-east-1 ", "an AWS region such as us-east-1"),
     ("aws:region", "x" * 40, "must be at most 32 characters"),
     ("aws:profile", "missing", "'missing' is not one (profiles there: default, ml)"),
