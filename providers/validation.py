@@ -82,51 +82,56 @@ class StringRule:
 
 
 class ApiStringRule(StringRule):
-    """The :class:`StringRule` of a member of a Bedrock operation's input, read from botocore's
-    model on first use (loading the model costs tens of milliseconds: not at import)."""
+    """The :class:`StringRule` of a member of an AWS operation's input (Bedrock's unless ``service``
+    says otherwise), read from botocore's model on first use (loading the model costs tens of
+    milliseconds: not at import)."""
 
-    def __init__(self, operation: str, member_path: str, meaning: str | None = None, with_pattern: bool = True) -> None:
+    def __init__(
+        self, operation: str, member_path: str, meaning: str | None = None, with_pattern: bool = True, service: str = "bedrock"
+    ) -> None:
         object.__setattr__(self, "operation", operation)
         object.__setattr__(self, "member_path", member_path)
         object.__setattr__(self, "meaning", meaning)
         object.__setattr__(self, "with_pattern", with_pattern)
+        object.__setattr__(self, "service", service)
 
     @property  # type: ignore[override]
     def min_length(self) -> int:
-        return _member_limits(self.operation, self.member_path)[0]
+        return _member_limits(self.service, self.operation, self.member_path)[0]
 
     @property  # type: ignore[override]
     def max_length(self) -> int | None:
-        return _member_limits(self.operation, self.member_path)[1]
+        return _member_limits(self.service, self.operation, self.member_path)[1]
 
     @property  # type: ignore[override]
     def pattern(self) -> str | None:
-        return _member_limits(self.operation, self.member_path)[2] if self.with_pattern else None
+        return _member_limits(self.service, self.operation, self.member_path)[2] if self.with_pattern else None
 
     def meaning_is(self, meaning: str) -> "ApiStringRule":
-        return ApiStringRule(self.operation, self.member_path, meaning, self.with_pattern)
+        return ApiStringRule(self.operation, self.member_path, meaning, self.with_pattern, self.service)
 
     def without_pattern(self) -> "ApiStringRule":
         """The same length limits, no pattern (for a pattern such as ``.*`` whose anchoring is moot)."""
-        return ApiStringRule(self.operation, self.member_path, self.meaning, with_pattern=False)
+        return ApiStringRule(self.operation, self.member_path, self.meaning, with_pattern=False, service=self.service)
 
     def __repr__(self) -> str:
-        return f"ApiStringRule({self.operation!r}, {self.member_path!r})"
+        service = "" if self.service == "bedrock" else f", service={self.service!r}"
+        return f"ApiStringRule({self.operation!r}, {self.member_path!r}{service})"
 
 
 @functools.lru_cache(maxsize=None)
-def _bedrock_model() -> Any:
-    # Straight from botocore's data files: a session would read the AWS profile's config, and a
-    # missing AWS_PROFILE would then fail every check with a traceback.
+def service_model(service: str = "bedrock") -> Any:
+    """botocore's model of ``service``, straight from botocore's data files: a session would read the
+    AWS profile's config, and a missing AWS_PROFILE would then fail every check with a traceback."""
     from botocore.loaders import create_loader
     from botocore.model import ServiceModel
 
-    return ServiceModel(create_loader().load_service_model("bedrock", "service-2"), "bedrock")
+    return ServiceModel(create_loader().load_service_model(service, "service-2"), service)
 
 
 @functools.lru_cache(maxsize=None)
-def _member_limits(operation: str, member_path: str) -> tuple[int, int | None, str | None]:
-    shape = _bedrock_model().operation_model(operation).input_shape
+def _member_limits(service: str, operation: str, member_path: str) -> tuple[int, int | None, str | None]:
+    shape = service_model(service).operation_model(operation).input_shape
     for part in member_path.split("."):
         if part == "[]":
             shape = shape.member
@@ -136,10 +141,10 @@ def _member_limits(operation: str, member_path: str) -> tuple[int, int | None, s
     return int(meta.get("min", 0)), meta.get("max"), meta.get("pattern")
 
 
-def api_rule(operation: str, member_path: str) -> ApiStringRule:
+def api_rule(operation: str, member_path: str, service: str = "bedrock") -> ApiStringRule:
     """The rule of ``member_path`` (dotted, ``[]`` for list members) in an operation's input,
-    resolved from botocore's Bedrock model on first use."""
-    return ApiStringRule(operation, member_path)
+    resolved from botocore's model of ``service`` (default Bedrock) on first use."""
+    return ApiStringRule(operation, member_path, service=service)
 
 
 REGION_RULE = StringRule(1, 32, r"[a-z]{2}(-[a-z]+)+-\d+", "an AWS region such as us-east-1")
