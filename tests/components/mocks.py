@@ -26,6 +26,8 @@ PROFILE = "pulumi-python:dynamic/bedrock:ApplicationInferenceProfile"
 DEPLOYMENT = "pulumi-python:dynamic/bedrock:CustomModelDeployment"
 THROUGHPUT = "pulumi-python:dynamic/bedrock:ProvisionedModelThroughput"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+COST_ALLOCATION_TAGS = "pulumi-python:dynamic/costexplorer:CostAllocationTags"
+BUDGET = "aws:budgets/budget:Budget"
 
 
 @dataclass
@@ -37,6 +39,8 @@ class Registration:
     parent: str
     protect: bool
     custom: bool
+    dependencies: list[str] = field(default_factory=list)
+    """URNs of ``depends_on``."""
 
 
 @dataclass
@@ -110,7 +114,10 @@ class RecordingMonitor(MockMonitor):
         seen = self.bedrock_mocks.recorded.get((request.type, request.name), {"inputs": {}, "outputs": {}})
         with self.lock:
             self.recorded.resources.append(
-                Registration(request.type, request.name, seen["inputs"], seen["outputs"], request.parent, request.protect, request.custom)
+                Registration(
+                    request.type, request.name, seen["inputs"], seen["outputs"], request.parent, request.protect, request.custom,
+                    list(request.dependencies),
+                )
             )
         return response
 
