@@ -153,3 +153,18 @@ def test_throttling_is_retried_and_other_errors_name_the_resource(bedrock_emulat
     with pytest.raises(errors.AccessDeniedError) as raised:
         p.create(inputs)
     assert str(raised.value).startswith('listing Cost Explorer cost allocation tags "teams-cost-allocation-tags": AccessDeniedException: ')
+
+
+def test_two_sets_sharing_a_key_and_a_destroy_of_either_leave_it_active(bedrock_emulator: BedrockEmulator) -> None:
+    tag_a_profile(bedrock_emulator, "search-a", {"tenant": "a"})
+    tag_a_profile(bedrock_emulator, "chat-b", {"tenant": "b"})
+    p = provider()
+    first = p.create(checked(p, tag_keys=["tenant"], _autoname="proj/dev/search-cost-allocation-tags"))
+    second = provider().create(checked(p, tag_keys=["tenant"], _autoname="other/prod/chat-cost-allocation-tags"))
+    assert first.outs["activated_keys"] == ["tenant"] and second.outs["activated_keys"] == []
+    assert first.id != second.id
+    p.delete(first.id, first.outs)
+    assert statuses(bedrock_emulator) == {"tenant": "Active"}
+    assert p.diff(second.id, p.read(second.id, second.outs).outs, checked(p, tag_keys=["tenant"])).changes is False
+    p.delete(second.id, second.outs)
+    assert statuses(bedrock_emulator) == {"tenant": "Active"}
