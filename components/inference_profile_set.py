@@ -1,10 +1,16 @@
 """InferenceProfileSet: one application inference profile per tenant or team, for cost allocation.
 
 Every profile copies the same model; the tenant key goes into a tag (``tag_key``), so Cost Explorer
-and CloudWatch split usage per tenant. Each child is named ``<set name>[<tenant key>]``: adding or
+splits cost per tenant. Each child is named ``<set name>[<tenant key>]``: adding or
 removing a tenant creates or deletes that tenant's profile and touches no other, and no two sets
 (nor an :class:`~.inference_endpoint.InferenceEndpoint`, whose children end in a letter) can name
 a child alike, because a tenant key holds no ``[`` or ``]``.
+
+The cost loop (:mod:`.cost_allocation`): by default ``tag_key`` and the keys named in
+``cost_allocation_tag_keys`` are activated as cost allocation tags (``<set>-cost-allocation-tags``,
+never deactivated, so sets and stacks sharing a key never fight over it); opt-in ``budget`` arguments
+add ``aws.budgets.Budget`` children filtered to a tenant's tag value (``<set>[<tenant>]-budget``, named like the profile so no two sets collide) or
+to every tenant of the set (``<set>-budget``).
 
 Reads top to bottom: arguments → the component → checks.
 """
@@ -19,7 +25,9 @@ import pulumi
 
 from ..providers.inference_profile import DESCRIPTION_RULE, NAME_RULE, ApplicationInferenceProfile
 from ..providers.validation import api_rule
-from . import iam
+from ..providers.cost_allocation_tags import CostAllocationTags
+from . import cost_allocation, iam
+from .cost_allocation import BudgetArgs
 from .validation import (
     InvalidArgumentError,
     check_fields,
@@ -55,6 +63,10 @@ class TenantArgs(TypedDict, total=False):
     keeps its Pulumi state (aliases), its ARN and its AWS name; only the ``tag_key`` tag changes to
     the new key, in place, so cost reports show usage up to the rename under the old key. Each follows
     the key rules and differs, ignoring case, from every other tenant's keys. Default: none."""
+    budget: Optional[BudgetArgs]
+    """A monthly AWS Budget on this tenant's cost (``tag_key`` = the tenant key), notifying on actual and
+    forecast spend: ``{"monthly_limit_usd": 500, "notify": ["team@example.com"]}``. An
+    ``aws.budgets.Budget`` child (pulumi-aws: AWS credentials needed even to preview). Default: none."""
 
 
 class _InferenceProfileSetRequired(TypedDict):
@@ -79,6 +91,17 @@ class InferenceProfileSetArgs(_InferenceProfileSetRequired, total=False):
     ``tag_key`` at most 50 per profile. Updated in place."""
     region: Optional[pulumi.Input[str]]
     """Region of the profiles. Default: stack config ``aws:region``, else ``AWS_REGION``. Replaces every profile on change."""
+    activate_cost_allocation_tags: bool
+    """Activate ``tag_key`` and ``cost_allocation_tag_keys`` as cost allocation tags (a
+    ``CostAllocationTags`` child; needs the management or a standalone account). A key AWS billing has
+    not seen yet is pending, and a later ``pulumi up`` activates it. Keys are never deactivated.
+    Default: true."""
+    cost_allocation_tag_keys: Sequence[str]
+    """More tag keys to activate with ``tag_key``, e.g. ``["cost-center"]`` (tag key rules as ``tag_key``).
+    Default: none."""
+    budget: Optional[BudgetArgs]
+    """A monthly AWS Budget on the whole set's cost (``tag_key`` = any tenant key), as a tenant's
+    ``budget``. Default: none."""
 
 
 ARGUMENTS = tuple(InferenceProfileSetArgs.__annotations__)
@@ -95,6 +118,12 @@ class InferenceProfileSet(pulumi.ComponentResource):
     """Tenant key → IAM policy JSON that invokes that tenant's profile only."""
     profiles: dict[str, ApplicationInferenceProfile]
     """Tenant key → the child profile."""
+    cost_allocation_tags: Optional[CostAllocationTags]
+    """The child activating the cost allocation tags (None with ``activate_cost_allocation_tags=False``)."""
+    budgets: dict[str, pulumi.CustomResource]
+    """Tenant key → that tenant's ``aws.budgets.Budget`` (tenants with ``budget`` only)."""
+    budget: Optional[pulumi.CustomResource]
+    """The whole set's ``aws.budgets.Budget``, if ``budget`` was given."""
 
     def __init__(
         self,
@@ -142,11 +171,30 @@ class InferenceProfileSet(pulumi.ComponentResource):
             self._targets[tenant] = iam.profile_invoke_target(profile)
         self._planned = iam.planned_endpoint("profile", arguments["model"], iam.planned_region(arguments.get("region")))
 
+        self._add_cost_loop(resource_name, arguments, tag_key)
+
         self.model_ids = pulumi.Output.all(**{t: p.arn for t, p in self.profiles.items()}) if self.profiles else pulumi.Output.from_input({})
         policies = {t: iam.invoke_policy_json(target, streaming=True) for t, target in self._targets.items()}
         self.invoke_policies = pulumi.Output.all(**policies) if policies else pulumi.Output.from_input({})
         self.register_outputs({"model_ids": self.model_ids, "invoke_policies": self.invoke_policies})
 
+    def _add_cost_loop(self, resource_name: str, arguments: Mapping[str, Any], tag_key: str) -> None:
+        profiles = list(self.profiles.values())
+        self.cost_allocation_tags = None
+        if arguments.get("activate_cost_allocation_tags", True):
+            keys = cost_allocation.cost_allocation_keys(tag_key, arguments.get("cost_allocation_tag_keys"))
+            self.cost_allocation_tags = cost_allocation.activate_tag_keys(self, f"{resource_name}-cost-allocation-tags", keys, profiles)
+        self.budgets = {}
+        for tenant, tenant_args in sorted(arguments["tenants"].items()):
+            if (tenant_args or {}).get("budget") is not None:
+                self.budgets[tenant] = cost_allocation.tag_budget(
+                    self, f"{resource_name}[{tenant}]-budget", tenant_args["budget"], tag_key, [tenant], [self.profiles[tenant]]
+                )
+        self.budget = None
+        if arguments.get("budget") is not None:
+            self.budget = cost_allocation.tag_budget(
+                self, f"{resource_name}-budget", arguments["budget"], tag_key, sorted(self.profiles), profiles
+            )
 
     def grant_invoke(
         self,
@@ -290,6 +338,7 @@ def _check(label: str, arguments: Mapping[str, Any], default_tags: Mapping[str, 
     check_tags(label, "tags", shared, default_tags)
     if isinstance(shared, Mapping) and tag_key in shared:
         raise InvalidArgumentError(label, "tags", f"must not set {tag_key!r}: the set puts each tenant's key there")
+    _check_cost_loop(label, arguments)
     tenants = arguments.get("tenants")
     if not isinstance(tenants, Mapping):
         raise InvalidArgumentError(label, "tenants", f"must be a mapping of tenant key to tenant arguments, got {type(tenants).__name__} (a value, not an Output: each tenant is a child resource)")
@@ -312,6 +361,7 @@ def _check(label: str, arguments: Mapping[str, Any], default_tags: Mapping[str, 
             if explicit in names:
                 raise InvalidArgumentError(label, f"{field}.name", f"{explicit!r} is also tenant {names[explicit]!r}'s profile name")
             names[explicit] = tenant
+        cost_allocation.check_budget(label, f"{field}.budget", tenant_args.get("budget"))
         own = known(tenant_args.get("tags"))
         if isinstance(own, Mapping) and tag_key in own:
             raise InvalidArgumentError(label, f"{field}.tags", f"must not set {tag_key!r}: the set puts the tenant key there")
@@ -357,3 +407,18 @@ def _check_previous_keys(
         if key == tenant:
             raise InvalidArgumentError(label, field, f"holds the tenant's current key {key!r}")
         _claim_key(label, field, tenant, key, keys)
+
+
+def _check_cost_loop(label: str, arguments: Mapping[str, Any]) -> None:
+    activate = arguments.get("activate_cost_allocation_tags", True)
+    if not isinstance(activate, bool):
+        raise InvalidArgumentError(label, "activate_cost_allocation_tags", f"must be true or false (a value, not an Output), got {activate!r}")
+    keys = arguments.get("cost_allocation_tag_keys")
+    if keys is not None:
+        if not isinstance(keys, (list, tuple)):
+            raise InvalidArgumentError(label, "cost_allocation_tag_keys", f"must be a list of tag keys (a value, not an Output), got {type(keys).__name__}")
+        for index, key in enumerate(keys):
+            if not isinstance(key, str):
+                raise InvalidArgumentError(label, f"cost_allocation_tag_keys[{index}]", f"must be a string, got {type(key).__name__}")
+            check_tags(label, f"cost_allocation_tag_keys[{index}]", {key: ""}, {})
+    cost_allocation.check_budget(label, "budget", arguments.get("budget"))

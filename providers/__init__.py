@@ -1,9 +1,10 @@
-"""Pulumi dynamic resources for Amazon Bedrock, one module per cloud resource.
+"""Pulumi dynamic resources for Amazon Bedrock (and the cost allocation tags that split its cost), one module per cloud resource.
 
 The module paths, provider class names and type tokens below are stored in users' state files:
 they are a public API and do not move.
 """
 
+from .cost_allocation_tags import CostAllocationTags, CostAllocationTagsArgs, CostAllocationTagsProvider
 from .custom_model_deployment import (
     CustomModelDeployment,
     CustomModelDeploymentArgs,
@@ -26,6 +27,9 @@ __all__ = [
     "ApplicationInferenceProfile",
     "ApplicationInferenceProfileArgs",
     "ApplicationInferenceProfileProvider",
+    "CostAllocationTags",
+    "CostAllocationTagsArgs",
+    "CostAllocationTagsProvider",
     "CustomModelDeployment",
     "CustomModelDeploymentArgs",
     "CustomModelDeploymentProvider",

@@ -26,7 +26,7 @@ from pulumi.runtime.config import is_config_secret
 
 from . import provider_process
 from . import tags as tagging
-from .client import bedrock_client, default_region
+from .client import aws_client, default_region
 from .config import ProviderConfig, profile_problem
 from .errors import ConflictError, NotFoundError, aws_call
 from .validation import REGION_RULE, InputChecker, LinearPattern, StringRule, contains_unknown, is_unknown
@@ -105,10 +105,16 @@ class BedrockProvider(ResourceProvider):
         return f'{self.kind} "{name}"'
 
     def client(self, region: str) -> Any:
+        return self.service_client("bedrock", region)
+
+    def service_client(self, service: str, region: str) -> Any:
+        """The cached client of ``service`` (``bedrock`` or ``ce``) under the stack config; refuses
+        (:class:`StackConfigError`) while the stack config breaks a rule."""
         config = self.stack_config
         config.require_valid()
         attempts = config.max_retries + 1 if config.max_retries is not None else None
-        return bedrock_client(region, config.profile, config.endpoint, attempts)
+        endpoint = config.cost_explorer_endpoint if service == "ce" else config.endpoint
+        return aws_client(service, region, config.profile, endpoint, attempts)
 
     # check
 

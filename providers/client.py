@@ -1,6 +1,7 @@
-"""The boto3 Bedrock control-plane client: created lazily, cached per process, retrying by time.
+"""The boto3 clients of the providers (Bedrock's control plane, Cost Explorer): created lazily, cached
+per process, retrying by time.
 
-Clients are cached per (region, profile, endpoint, attempts): one provider process serves every
+Clients are cached per (service, region, profile, endpoint, attempts): one provider process serves every
 resource of a deployment from many threads (``provider_process.py``), and boto3 clients (unlike
 sessions) are thread-safe. Credentials come only from the environment and the default chain.
 
@@ -51,41 +52,52 @@ MAX_POOL_CONNECTIONS = provider_process.DEFAULT_WORKERS
 """HTTP connections kept per client: as many as the provider process runs calls at once (opened
 on demand), so concurrent calls never open and discard connections."""
 
-_clients: dict[tuple[str, str | None, str | None, int], Any] = {}
+ENDPOINT_VARIABLES = {"bedrock": "AWS_ENDPOINT_URL_BEDROCK", "ce": "AWS_ENDPOINT_URL_COST_EXPLORER"}
+"""botocore's per-service endpoint variable of each service a provider calls (``AWS_ENDPOINT_URL_<service ID>``)."""
+
+_clients: dict[tuple[str, str, str | None, str | None, int], Any] = {}
 _lock = threading.Lock()
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("bedrock_call_deadline", default=None)
 
 
 def bedrock_client(region: str, profile: str | None = None, endpoint: str | None = None, max_attempts: int | None = None) -> Any:
-    """Return the cached ``bedrock`` client for this region, profile and endpoint.
+    """Return the cached ``bedrock`` client for this region, profile and endpoint (see :func:`aws_client`)."""
+    return aws_client("bedrock", region, profile, endpoint, max_attempts)
 
-    ``endpoint`` overrides botocore's own resolution, which already honours
-    ``AWS_ENDPOINT_URL_BEDROCK``; the variable is part of the cache key so a changed
+
+def aws_client(
+    service: str, region: str, profile: str | None = None, endpoint: str | None = None, max_attempts: int | None = None
+) -> Any:
+    """Return the cached client of ``service`` (a key of :data:`ENDPOINT_VARIABLES`) for this region,
+    profile and endpoint.
+
+    ``endpoint`` overrides botocore's own resolution, which already honours the service's
+    ``AWS_ENDPOINT_URL_<service>`` variable; the variable is part of the cache key so a changed
     environment gets a new client. ``max_attempts`` bounds retries of 5xx and connection errors
     (throttling is bounded by time only).
     """
     provider_process.serve_concurrently()
     attempts = max_attempts or DEFAULT_MAX_ATTEMPTS
-    endpoint = endpoint or os.environ.get("AWS_ENDPOINT_URL_BEDROCK") or os.environ.get("AWS_ENDPOINT_URL")
-    key = (region, profile, endpoint, attempts)
+    endpoint = endpoint or os.environ.get(ENDPOINT_VARIABLES[service]) or os.environ.get("AWS_ENDPOINT_URL")
+    key = (service, region, profile, endpoint, attempts)
     client = _clients.get(key)
     if client is not None:
         return client
     with _lock:
         client = _clients.get(key)
         if client is None:
-            client = _new_client(region, profile, endpoint, attempts)
+            client = _new_client(service, region, profile, endpoint, attempts)
             _clients[key] = client
     return client
 
 
-def _new_client(region: str, profile: str | None, endpoint: str | None, attempts: int) -> Any:
+def _new_client(service: str, region: str, profile: str | None, endpoint: str | None, attempts: int) -> Any:
     import boto3
     from botocore.config import Config
 
     session = boto3.session.Session(profile_name=profile, region_name=region)
     client = session.client(
-        "bedrock",
+        service,
         region_name=region,
         endpoint_url=endpoint,
         config=Config(

@@ -17,7 +17,7 @@ key                 rule
                     prefix, at most 50 together with the resource's own)
 ``aws:maxRetries``  a whole number from 0 to 100
 ``aws:endpoints``   JSON list of objects such as ``[{"bedrock": "http://127.0.0.1:5000"}]``; a
-                    ``bedrock`` entry is an http(s) URL with a host
+                    ``bedrock`` or ``ce`` (Cost Explorer) entry is an http(s) URL with a host
 ==================  ==================================================================================
 """
 
@@ -46,6 +46,9 @@ class ProviderConfig:
     default_tags: Mapping[str, str] = field(default_factory=dict)
     max_retries: int | None = None
     endpoint: str | None = None
+    """The ``bedrock`` entry of ``aws:endpoints``."""
+    cost_explorer_endpoint: str | None = None
+    """The ``ce`` entry of ``aws:endpoints`` (pulumi-aws's name for Cost Explorer's endpoint)."""
     problems: tuple[tuple[str, str], ...] = ()
     """``(config key, reason)`` for every value that breaks its rule; such a value is not used."""
 
@@ -71,12 +74,15 @@ class ProviderConfig:
         def fail(key: str, reason: str) -> None:
             problems.append((key, f"{key} (stack config) {reason}"))
 
+        endpoints = _endpoint_entries(get("aws:endpoints"), fail)
+
         return cls(
             region=_region(get("aws:region"), fail),
             profile=_profile(get("aws:profile"), fail),
             default_tags=_default_tags(get("aws:defaultTags"), fail),
             max_retries=_max_retries(get("aws:maxRetries"), fail),
-            endpoint=_bedrock_endpoint(get("aws:endpoints"), fail),
+            endpoint=_endpoint(endpoints, "bedrock", fail),
+            cost_explorer_endpoint=_endpoint(endpoints, "ce", fail),
             problems=tuple(problems),
         )
 
@@ -170,24 +176,33 @@ def _max_retries(value: Any, fail: Fail) -> int | None:
     return number
 
 
-def _bedrock_endpoint(value: Any, fail: Fail) -> str | None:
+def _endpoint_entries(value: Any, fail: Fail) -> list[dict[str, Any]]:
+    """The objects of ``aws:endpoints``; a malformed list or entry is reported once."""
     shape = 'must be a list of objects like [{"bedrock": "http://127.0.0.1:5000"}]'
     parsed = _json(value, "aws:endpoints", fail)
     if parsed is None:
-        return None
+        return []
     if not isinstance(parsed, list):
         fail("aws:endpoints", f"{shape}, got {_kind(parsed)}")
-        return None
-    endpoint = None
+        return []
+    entries = []
     for index, entry in enumerate(parsed):
         if not isinstance(entry, dict):
             fail("aws:endpoints", f"{shape}: entry {index} is {_kind(entry)}")
             continue
-        url = entry.get("bedrock")
+        entries.append(entry)
+    return entries
+
+
+def _endpoint(entries: list[dict[str, Any]], service: str, fail: Fail) -> str | None:
+    """The last valid ``service`` URL of ``aws:endpoints``."""
+    endpoint = None
+    for entry in entries:
+        url = entry.get(service)
         if url is None:
             continue
         if not _is_http_url(url):
-            fail("aws:endpoints", f'"bedrock" must be an http:// or https:// URL with a host, got {url!r}')
+            fail("aws:endpoints", f'"{service}" must be an http:// or https:// URL with a host, got {url!r}')
             continue
         endpoint = url
     return endpoint

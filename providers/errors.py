@@ -35,7 +35,7 @@ class ConflictError(BedrockError):
 
 
 class ThrottledError(BedrockError):
-    """AWS kept throttling after botocore's retries (ThrottlingException)."""
+    """AWS kept throttling after botocore's retries (ThrottlingException; Cost Explorer's LimitExceededException)."""
 
 
 class QuotaExceededError(BedrockError):
@@ -59,6 +59,7 @@ _BY_CODE: dict[str, type[BedrockError]] = {
     "ConflictException": ConflictError,
     "ThrottlingException": ThrottledError,
     "TooManyRequestsException": ThrottledError,
+    "LimitExceededException": ThrottledError,  # Cost Explorer's throttling ("too many calls in a short period")
     "ServiceQuotaExceededException": QuotaExceededError,
     "TooManyTagsException": QuotaExceededError,
     "ValidationException": InvalidRequestError,

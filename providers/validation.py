@@ -83,9 +83,9 @@ class StringRule:
 
 
 class ApiStringRule(StringRule):
-    """The :class:`StringRule` of a member of an operation's input (Bedrock's unless ``service`` says
-    otherwise), read from botocore's model on first use (loading a model costs tens of milliseconds:
-    not at import)."""
+    """The :class:`StringRule` of a member of an AWS operation's input (Bedrock's unless ``service``
+    says otherwise), read from botocore's model on first use (loading the model costs tens of
+    milliseconds: not at import)."""
 
     def __init__(
         self, operation: str, member_path: str, meaning: str | None = None, with_pattern: bool = True, service: str = "bedrock"
@@ -116,26 +116,23 @@ class ApiStringRule(StringRule):
         return ApiStringRule(self.operation, self.member_path, self.meaning, with_pattern=False, service=self.service)
 
     def __repr__(self) -> str:
-        return f"ApiStringRule({self.operation!r}, {self.member_path!r})"
+        service = "" if self.service == "bedrock" else f", service={self.service!r}"
+        return f"ApiStringRule({self.operation!r}, {self.member_path!r}{service})"
 
 
 @functools.lru_cache(maxsize=None)
-def _service_model(service: str) -> Any:
-    # Straight from botocore's data files: a session would read the AWS profile's config, and a
-    # missing AWS_PROFILE would then fail every check with a traceback.
+def service_model(service: str = "bedrock") -> Any:
+    """botocore's model of ``service``, straight from botocore's data files: a session would read the
+    AWS profile's config, and a missing AWS_PROFILE would then fail every check with a traceback."""
     from botocore.loaders import create_loader
     from botocore.model import ServiceModel
 
     return ServiceModel(create_loader().load_service_model(service, "service-2"), service)
 
 
-def _bedrock_model() -> Any:
-    return _service_model("bedrock")
-
-
 @functools.lru_cache(maxsize=None)
 def _member_limits(service: str, operation: str, member_path: str) -> tuple[int, int | None, str | None]:
-    shape = _service_model(service).operation_model(operation).input_shape
+    shape = service_model(service).operation_model(operation).input_shape
     for part in member_path.split("."):
         if part == "[]":
             shape = shape.member
@@ -147,7 +144,7 @@ def _member_limits(service: str, operation: str, member_path: str) -> tuple[int,
 
 def api_rule(operation: str, member_path: str, service: str = "bedrock") -> ApiStringRule:
     """The rule of ``member_path`` (dotted, ``[]`` for list members) in an operation's input,
-    resolved from botocore's model of ``service`` (Bedrock's by default) on first use."""
+    resolved from botocore's model of ``service`` (default Bedrock) on first use."""
     return ApiStringRule(operation, member_path, service=service)
 
 

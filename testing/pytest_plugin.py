@@ -4,8 +4,8 @@ Fixtures (registered through the ``pytest11`` entry point, so any project with t
 installed gets them; nothing starts unless a test requests one):
 
 ``bedrock_emulator_server`` (session)
-    Starts one in-process emulator for the session, sets ``AWS_ENDPOINT_URL_BEDROCK`` and
-    ``AWS_ENDPOINT_URL_BEDROCK_RUNTIME``, fake
+    Starts one in-process emulator for the session, sets ``AWS_ENDPOINT_URL_BEDROCK``,
+    ``AWS_ENDPOINT_URL_BEDROCK_RUNTIME`` and ``AWS_ENDPOINT_URL_COST_EXPLORER``, fake
     ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY`` (``testing``), drops
     ``AWS_SESSION_TOKEN``/``AWS_PROFILE``, sets ``AWS_DEFAULT_REGION=us-east-1`` unless already
     set, and restores the environment afterwards. Yields a
@@ -13,8 +13,9 @@ installed gets them; nothing starts unless a test requests one):
 
 ``bedrock_emulator`` (function)
     The same emulator, reset before the test: no resources, clock at wall time, no faults,
-    empty request log, no identity policy, round-robin routing and **zero transition durations** (creates and updates complete
-    immediately; call ``set_durations`` to test in-between states).
+    empty request log, no identity policy, round-robin routing, no tag key seen by billing and
+    **zero transition durations** (creates and updates complete immediately, a tag key on a resource
+    is seen by billing at once; call ``set_durations`` to test in-between states).
 
 ``bedrock_stack`` (function)
     A factory of Pulumi stacks on that emulator, run by the real Pulumi engine through the
@@ -42,14 +43,14 @@ def bedrock_emulator_server() -> Iterator[BedrockEmulator]:
     from .emulator import BedrockEmulator
 
     emulator = BedrockEmulator(durations=0).start()
-    names = ("AWS_ENDPOINT_URL_BEDROCK", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ACCESS_KEY_ID",
+    names = ("AWS_ENDPOINT_URL_BEDROCK", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL_COST_EXPLORER", "AWS_ACCESS_KEY_ID",
              "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "AWS_PROFILE")
     saved = {name: os.environ.get(name) for name in names}
     os.environ.pop("AWS_SESSION_TOKEN", None)
     os.environ.pop("AWS_PROFILE", None)
     os.environ.update(
         AWS_ENDPOINT_URL_BEDROCK=emulator.endpoint, AWS_ENDPOINT_URL_BEDROCK_RUNTIME=emulator.endpoint,
-        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing"
+        AWS_ENDPOINT_URL_COST_EXPLORER=emulator.endpoint, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing"
     )
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     try:

@@ -62,6 +62,9 @@ class Durations:
     provisioned_throughput_create: float = DEFAULT_TRANSITION_SECONDS
     #: UpdateProvisionedModelThroughput with a new model: ``Updating`` → ``InService`` / ``Failed``.
     provisioned_throughput_update: float = DEFAULT_TRANSITION_SECONDS
+    #: A tag key on a resource → seen by billing (listed by ListCostAllocationTags, activatable).
+    #: AWS documents "up to 24 hours" (86400 s).
+    cost_allocation_tag_seen: float = DEFAULT_TRANSITION_SECONDS
 
     @classmethod
     def uniform(cls, seconds: float) -> Durations:

@@ -97,10 +97,11 @@ class BedrockEmulator:
 
     def environment(self, region: str = DEFAULT_REGION) -> dict[str, str]:
         """Environment variables that point boto3 (and Pulumi programs) at this emulator:
-        ``bedrock`` and ``bedrock-runtime`` clients both go to :attr:`endpoint`."""
+        ``bedrock``, ``bedrock-runtime`` and ``ce`` (Cost Explorer) clients all go to :attr:`endpoint`."""
         return {
             "AWS_ENDPOINT_URL_BEDROCK": self.endpoint,
             "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": self.endpoint,
+            "AWS_ENDPOINT_URL_COST_EXPLORER": self.endpoint,
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_DEFAULT_REGION": region,
@@ -116,6 +117,11 @@ class BedrockEmulator:
         streaming forms); ``region`` is the request's source region; ``config`` goes to
         ``botocore.config.Config`` as for :meth:`client`."""
         return self._boto3_client("bedrock-runtime", region, config)
+
+    def cost_explorer_client(self, region: str = DEFAULT_REGION, **config: Any) -> Any:
+        """A boto3 ``ce`` (Cost Explorer) client for this emulator: ListCostAllocationTags and
+        UpdateCostAllocationTagsStatus; ``config`` goes to ``botocore.config.Config`` as for :meth:`client`."""
+        return self._boto3_client("ce", region, config)
 
     def _boto3_client(self, service: str, region: str, config: Mapping[str, Any]) -> Any:
         import boto3
@@ -156,7 +162,9 @@ class BedrockEmulator:
     def set_durations(self, all: float | Mapping[str, float] | None = None, **per_transition: float) -> dict[str, float]:
         """Set transition durations in seconds: ``all`` for every transition (a number) and/or
         by name: ``custom_model_deployment_create``, ``custom_model_deployment_update``,
-        ``provisioned_throughput_create``, ``provisioned_throughput_update``. Returns all durations."""
+        ``provisioned_throughput_create``, ``provisioned_throughput_update``,
+        ``cost_allocation_tag_seen`` (how long a tag key must be on a resource before billing sees
+        it; AWS: up to 24 hours). Returns all durations."""
         body: dict[str, Any] = dict(per_transition)
         if isinstance(all, Mapping):
             body.update(all)
@@ -191,6 +199,16 @@ class BedrockEmulator:
         ``arn:aws:bedrock:{region}:123456789012:custom-model/{base_model_id}/{12 alnum}``."""
         body = {"modelName": name, "baseModelId": base_model_id, "region": region, "status": status}
         return self._call("POST", "/custom-models", body)["modelArn"]
+
+    def mark_tag_keys_seen(self, tag_keys: Iterable[str], account_id: str | None = None) -> None:
+        """Make AWS billing have seen ``tag_keys`` now (as if resources had carried them for a day), so
+        ListCostAllocationTags lists them (``Inactive`` until activated) and
+        UpdateCostAllocationTagsStatus accepts them. Without this a key is seen once a Bedrock
+        resource has carried it for ``durations()["cost_allocation_tag_seen"]`` of emulator clock."""
+        body: dict[str, Any] = {"tagKeys": list(tag_keys)}
+        if account_id is not None:
+            body["accountId"] = account_id
+        self._call("POST", "/cost-allocation-tags/seen", body)
 
     # ------------------------------------------------------------------ faults
 

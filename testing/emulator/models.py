@@ -67,6 +67,54 @@ TOKEN_WINDOW = timedelta(hours=24)
 """Under ``"ec2"``, how long after its resource is deleted a token still replays the original response."""
 
 
+class TagKeyObservations:
+    """Which tag keys AWS billing has seen, per account, on the emulator's clock.
+
+    AWS: "After you create and apply user-defined tags to your resources, it can take up to 24 hours
+    for the tag keys to appear on your cost allocation tags page for activation"
+    (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/activating-tags.html). Here a key
+    is seen once a resource has carried it for ``Durations.cost_allocation_tag_seen`` (a resource
+    removed or untagged earlier does not count), or once :meth:`mark_seen` says so. Billing keeps
+    listing a key it has seen.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._applied: dict[tuple[str, str, str], datetime] = {}
+        self._seen: dict[tuple[str, str], datetime] = {}
+
+    def applied(self, account: str, arn: str, keys: Iterable[str], now: datetime) -> None:
+        with self._lock:
+            for key in keys:
+                self._applied.setdefault((account, arn, key), now)
+
+    def removed(self, account: str, arn: str, keys: Iterable[str], now: datetime, delay: timedelta) -> None:
+        with self._lock:
+            for key in keys:
+                since = self._applied.pop((account, arn, key), None)
+                if since is not None and now - since >= delay:
+                    self._seen.setdefault((account, key), since + delay)
+
+    def mark_seen(self, account: str, keys: Iterable[str], now: datetime) -> None:
+        with self._lock:
+            for key in keys:
+                self._seen.setdefault((account, key), now)
+
+    def seen(self, account: str, now: datetime, delay: timedelta) -> dict[str, datetime]:
+        """Tag key → when billing saw it, for ``account``."""
+        with self._lock:
+            seen = {key: at for (owner, key), at in self._seen.items() if owner == account}
+            for (owner, _arn, key), since in self._applied.items():
+                if owner == account and now - since >= delay:
+                    seen[key] = min(seen.get(key, since + delay), since + delay)
+            return seen
+
+    def reset(self) -> None:
+        with self._lock:
+            self._applied.clear()
+            self._seen.clear()
+
+
 class EmulatorRuntime:
     """Process-wide emulator settings the backends read: the clock, transition durations and
     forced failures of the next asynchronous create/update.
@@ -79,6 +127,8 @@ class EmulatorRuntime:
         self.durations = Durations()
         self._forced_failures: dict[str, deque[str]] = defaultdict(deque)
         self._lock = threading.Lock()
+        self.tag_keys = TagKeyObservations()
+        """Which tag keys billing has seen (Cost Explorer's cost allocation tags, :mod:`.cost_explorer`)."""
         self.token_semantics = "ec2"
         """How a repeated clientRequestToken (same parameters) is answered; :meth:`reset` keeps it.
 
@@ -116,6 +166,7 @@ class EmulatorRuntime:
         (the token semantics stay as set)."""
         self.clock.reset()
         self.durations = durations if durations is not None else Durations()
+        self.tag_keys.reset()
         with self._lock:
             self._forced_failures.clear()
 
@@ -427,6 +478,18 @@ class BedrockEmulatorBackend(BedrockBackend):
     def _apply_tags(self, arn: str, tags: list[dict[str, str]] | None) -> None:
         if tags:
             self.tagger.tag_resource(arn, [{"Key": t["key"], "Value": t["value"]} for t in tags])
+            self.runtime.tag_keys.applied(self.account_id, arn, [t["key"] for t in tags], self._now())
+
+    def _remove_tags(self, arn: str, keys: Iterable[str] | None = None) -> None:
+        """Untag ``keys`` of ``arn`` (all of them by default), telling billing's observations."""
+        present = [t["Key"] for t in self.tagger.list_tags_for_resource(arn)["Tags"]]
+        removed = present if keys is None else [k for k in keys if k in present]
+        delay = timedelta(seconds=self.runtime.durations.cost_allocation_tag_seen)
+        self.runtime.tag_keys.removed(self.account_id, arn, removed, self._now(), delay)
+        if keys is None:
+            self.tagger.delete_all_tags_for_resource(arn)
+        else:
+            self.tagger.untag_resource_using_names(arn, list(keys))
 
     def _list_arns(self) -> list[str]:
         return (
@@ -453,7 +516,7 @@ class BedrockEmulatorBackend(BedrockBackend):
 
     def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> None:
         self._check_taggable(resource_arn)
-        self.tagger.untag_resource_using_names(resource_arn, tag_keys)
+        self._remove_tags(resource_arn, tag_keys)
 
     def list_tags_for_resource(self, resource_arn: str) -> list[dict[str, str]]:
         self._check_taggable(resource_arn)
@@ -701,7 +764,7 @@ class BedrockEmulatorBackend(BedrockBackend):
                 raise ValidationException(f"The system-defined inference profile {identifier} cannot be deleted.")
             raise ResourceNotFoundException(f"The inference profile {identifier} was not found.")
         del self.inference_profiles[profile.arn]
-        self.tagger.delete_all_tags_for_resource(profile.arn)
+        self._remove_tags(profile.arn)
         self._forget_resource(profile.arn)
 
     # ----------------------------------------------------------------- custom model deployments
@@ -813,7 +876,7 @@ class BedrockEmulatorBackend(BedrockBackend):
     def delete_custom_model_deployment(self, identifier: str) -> None:
         deployment = self._find_deployment(identifier)
         del self.custom_model_deployments[deployment.arn]
-        self.tagger.delete_all_tags_for_resource(deployment.arn)
+        self._remove_tags(deployment.arn)
         self._forget_resource(deployment.arn)
 
     # ----------------------------------------------------------------- provisioned throughput
@@ -963,7 +1026,7 @@ class BedrockEmulatorBackend(BedrockBackend):
         if expires is not None and self._now() < expires:
             raise ValidationException(commitment_refusal_message(throughput.name, expires))
         del self.provisioned_model_throughputs[throughput.arn]
-        self.tagger.delete_all_tags_for_resource(throughput.arn)
+        self._remove_tags(throughput.arn)
         self._forget_resource(throughput.arn)
 
 

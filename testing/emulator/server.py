@@ -25,10 +25,12 @@ GET/POST /_emulator/token-semantics       read / set ``{"semantics": "ec2"|"igno
 POST     /_emulator/custom-models         ``{"modelName", "baseModelId", "region"?, "status"?, "accountId"?}`` → ``{"modelArn"}``
 GET/POST /_emulator/identity-policy       read / set ``{"policy": doc|[docs]|null, "principalArn"?}`` (see :mod:`.runtime`)
 GET/POST /_emulator/route                 read / set ``{"region": r|null}``: where profile requests are served
+POST     /_emulator/cost-allocation-tags/seen  ``{"tagKeys": [...], "accountId"?}``: billing has seen these keys
 =======  ===============================  ====================================================
 
-Requests under ``/model/`` are bedrock-runtime's (:mod:`.runtime`), served with the same
-faults, latency and request log as the control plane.
+Requests under ``/model/`` are bedrock-runtime's (:mod:`.runtime`), requests with an
+``X-Amz-Target`` of ``AWSInsightsIndexService.*`` Cost Explorer's (:mod:`.cost_explorer`), all
+served with the same faults, latency and request log as the control plane.
 """
 
 from __future__ import annotations
@@ -49,7 +51,14 @@ from moto.core.request import Request
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Response
 
+from .catalogue import PARTITION
 from .clock import Durations
+from .cost_explorer import (
+    CostExplorerEmulatorResponse,
+    cost_explorer_emulator_backends,
+    is_cost_explorer_request,
+    resolve_cost_explorer_operation,
+)
 from .exceptions import InternalServerException
 from .faults import Fault, FaultInjector
 from .models import EmulatorRuntime, bedrock_emulator_backends, emulator_runtime
@@ -138,6 +147,7 @@ class EmulatorApplication:
             ("POST", "/custom-models"): self._seed_custom_model,
             ("GET", "/token-semantics"): lambda body, req: {"semantics": self.runtime.token_semantics},
             ("POST", "/token-semantics"): self._set_token_semantics,
+            ("POST", "/cost-allocation-tags/seen"): self._mark_tag_keys_seen,
             **control_routes(self.inference),
         }
 
@@ -153,13 +163,18 @@ class EmulatorApplication:
         return response(environ, start_response)
 
     def _serve_bedrock(self, request: EmulatorRequest) -> Response:
-        runtime = is_runtime_request(request.path)
-        handler = BedrockRuntimeResponse(self.inference) if runtime else BedrockEmulatorResponse()
+        handler: Any
+        if is_cost_explorer_request(request):
+            handler, resolve = CostExplorerEmulatorResponse(), resolve_cost_explorer_operation
+        elif is_runtime_request(request.path):
+            handler, resolve = BedrockRuntimeResponse(self.inference), resolve_runtime_operation
+        else:
+            handler, resolve = BedrockEmulatorResponse(), resolve_operation
         handler.params = {}
         fault: Fault | None = None
         operation_status: int | None = None
         try:
-            operation, uri_params = (resolve_runtime_operation if runtime else resolve_operation)(request)
+            operation, uri_params = resolve(request)
         except JsonRESTError as error:
             status, headers, body = _error_response(error)
             name = "Unknown"
@@ -233,7 +248,7 @@ class EmulatorApplication:
     def reset(self, durations: Durations | None = None) -> None:
         """Delete every resource and reset clock, durations, faults and the request log."""
         with self._state_lock:
-            for account_backends in list(bedrock_emulator_backends.values()):
+            for account_backends in [*bedrock_emulator_backends.values(), *cost_explorer_emulator_backends.values()]:
                 account_backends.reset()
             self.runtime.reset(durations)
             self.faults.reset()
@@ -296,6 +311,13 @@ class EmulatorApplication:
             "requests": [e.to_dict() for e in self.log.entries(operation)],
             "counts": self.log.counts(),
         }
+
+    def _mark_tag_keys_seen(self, body: dict[str, Any], request: Request) -> dict[str, Any]:
+        keys = body["tagKeys"]
+        if not isinstance(keys, list) or not all(isinstance(k, str) and k for k in keys):
+            raise ControlError("tagKeys must be a list of non-empty strings")
+        cost_explorer_emulator_backends[body.get("accountId", DEFAULT_ACCOUNT_ID)][PARTITION].mark_seen(keys)
+        return {"tagKeys": keys}
 
     def _seed_custom_model(self, body: dict[str, Any], request: Request) -> dict[str, Any]:
         account = body.get("accountId", DEFAULT_ACCOUNT_ID)

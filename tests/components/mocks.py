@@ -27,6 +27,8 @@ PROFILE = "pulumi-python:dynamic/bedrock:ApplicationInferenceProfile"
 DEPLOYMENT = "pulumi-python:dynamic/bedrock:CustomModelDeployment"
 THROUGHPUT = "pulumi-python:dynamic/bedrock:ProvisionedModelThroughput"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+COST_ALLOCATION_TAGS = "pulumi-python:dynamic/costexplorer:CostAllocationTags"
+BUDGET = "aws:budgets/budget:Budget"
 
 
 @dataclass
@@ -41,6 +43,8 @@ class Registration:
     urn: str = ""
     aliases: tuple[str, ...] = ()
     """The URNs the engine would look the resource up under besides ``urn`` (:func:`alias_urns`)."""
+    dependencies: list[str] = field(default_factory=list)
+    """URNs of ``depends_on``."""
 
 
 @dataclass
@@ -118,6 +122,7 @@ class RecordingMonitor(MockMonitor):
                 Registration(
                     request.type, request.name, seen["inputs"], seen["outputs"], request.parent, request.protect,
                     request.custom, engine_urn(response.urn), alias_urns(request, engine_urn(response.urn)),
+                    list(request.dependencies),
                 )
             )
         return response

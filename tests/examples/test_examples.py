@@ -42,6 +42,8 @@ EXAMPLES = ROOT / "examples"
 REGION = "us-east-1"
 ACME = EXAMPLES / "reusable-components" / "acme-ai-platform"
 NOVA_MICRO = "amazon.nova-micro-v1:0"
+ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_BEDROCK", "AWS_ENDPOINT_URL_COST_EXPLORER")
+"""Kept when credentials are dropped: a stray AWS call still reaches the emulator and is logged."""
 
 
 # --------------------------------------------------------------------------- running a project
@@ -95,7 +97,7 @@ def project_config(folder: Path, user_config: dict[str, Any]) -> tuple[str, dict
 def without_aws_credentials() -> dict[str, str]:
     """This process's environment without credentials or profiles; the endpoint stays, so a call
     would be logged by the emulator (and fail for want of credentials)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") or k == "AWS_ENDPOINT_URL_BEDROCK"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") or k in ENDPOINT_VARIABLES}
     return env | {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
 
 
@@ -155,6 +157,18 @@ def check_team_cost_allocation(run: Run, up: RunResult) -> None:
         assert arn in policy and all(other not in policy for other in model_ids.values() if other != arn)
         assert policy_violations("bedrock-no-invoke-on-wildcard", grant.type, grant.inputs) == []
     assert len(cost_centers) == 3
+    # Both keys were on the profiles before the activation ran (the emulator's billing sees them at once
+    # with durations 0), so the first up ends with them active and nothing pending.
+    assert up.outputs["cost_allocation_tags"] == {"active": ["team", "cost-center"], "pending": []}
+    ce = run.emulator.cost_explorer_client(REGION)
+    assert {t["TagKey"]: t["Status"] for t in ce.list_cost_allocation_tags()["CostAllocationTags"]} == {
+        "team": "Active", "cost-center": "Active", "app": "Inactive"
+    }
+    _, budget = run.stack.state.find("assistant[search]-budget")
+    assert budget.type == "aws:budgets/budget:Budget"
+    assert budget.inputs["costFilters"] == [{"name": "TagKeyValue", "values": ["user:team$search"]}]
+    assert budget.inputs["limitAmount"] == "500.00"
+    assert {n["notificationType"] for n in budget.inputs["notifications"]} == {"ACTUAL", "FORECASTED"}
 
 
 def setup_provisioned_endpoint(emulator: BedrockEmulator) -> dict[str, Any]:
@@ -252,7 +266,7 @@ def test_example_preview_up_again_refresh_destroy(example_stack: Run, monkeypatc
     example = EXAMPLES_BY_FOLDER[str(run.folder.relative_to(EXAMPLES))]
 
     with monkeypatch.context() as no_credentials:
-        for name in [n for n in os.environ if n.startswith("AWS_") and n != "AWS_ENDPOINT_URL_BEDROCK"]:
+        for name in [n for n in os.environ if n.startswith("AWS_") and n not in ENDPOINT_VARIABLES]:
             no_credentials.delenv(name)
         env = without_aws_credentials()
         with DynamicProviderProcess(cwd=run.folder, env=env, project=run.project) as process:
@@ -377,7 +391,7 @@ def test_the_ci_policy_pack_over_each_examples_preview(
     folder = EXAMPLES / example.folder
     name, config = project_config(folder, required_config(folder, example.setup(bedrock_emulator)))
     seen = capture_registrations(monkeypatch)
-    for variable in [n for n in os.environ if n.startswith("AWS_") and n != "AWS_ENDPOINT_URL_BEDROCK"]:
+    for variable in [n for n in os.environ if n.startswith("AWS_") and n not in ENDPOINT_VARIABLES]:
         monkeypatch.delenv(variable)
     with DynamicProviderProcess(cwd=folder, env=without_aws_credentials(), project=name) as process:
         Stack(name, "dev", config, process).preview(lambda: runpy.run_path(str(folder / "__main__.py"), run_name="__main__"))

@@ -1,0 +1,297 @@
+"""Cost allocation tags: tag keys activated in AWS Billing, so Cost Explorer and CUR split cost by them.
+
+Reads top to bottom: inputs → provider (check, diff, create, read, update, delete) → Cost Explorer
+calls → the ``CostAllocationTags`` resource.
+
+What AWS does, and what this resource does about it:
+
+- Activation is account-wide and only the management (payer) account or a standalone account may
+  do it; a member account gets AccessDeniedException ("Linked account doesn't have access to cost
+  allocation tags"). Only a key that AWS billing has already seen on a resource can be activated:
+  "After you create and apply user-defined tags to your resources, it can take up to 24 hours for
+  the tag keys to appear on your cost allocation tags page for activation"
+  (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/activating-tags.html).
+- ``UpdateCostAllocationTagsStatus`` takes 1–20 keys per call and answers HTTP 200 with a per-key
+  ``Errors`` list; a key billing has not seen is ``TagKeysNotFoundException`` there, not an
+  exception (API reference, Example 2:
+  https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_UpdateCostAllocationTagsStatus.html).
+  Activating an active key is a no-op. ``ListCostAllocationTags`` lists only keys billing has seen,
+  at most 100 keys per filter. Its throttling error is ``LimitExceededException``. The limits are
+  read from botocore's ``ce`` model.
+- pulumi-aws's ``aws.costexplorer.CostAllocationTag`` (Terraform's ``aws_ce_cost_allocation_tag``)
+  fails for an unseen key and deactivates the key for the whole account on destroy.
+
+Here an unseen key is **pending**: the run succeeds, the key is listed in ``pending_keys`` with a
+message, and every later ``pulumi up`` tries again (``diff`` reports a change while a key is not
+active) until billing has seen it; ``pulumi refresh`` shows where each key stands. Destroy keeps
+the keys active by default; ``deactivate_on_delete=True`` deactivates only the keys this resource
+found inactive and activated (``activated_keys``), never one that was already active, which other
+stacks may rely on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+
+from . import tags as tagging
+from .base import AUTONAME, BedrockProvider, resource_props
+from .errors import InvalidRequestError, aws_call
+from .validation import InputChecker, contains_unknown, is_unknown, service_model
+
+INPUTS = ("tag_keys", "deactivate_on_delete", "region", AUTONAME)
+OUTPUTS = ("active_keys", "pending_keys", "inactive_keys", "activated_keys")
+
+ACTIVE, INACTIVE = "Active", "Inactive"
+NOT_SEEN_CODE = "TagKeysNotFoundException"
+"""The per-key error code of UpdateCostAllocationTagsStatus for a key billing has not seen yet."""
+SEEN_WITHIN = "up to 24 hours"
+"""How long AWS billing takes to see a new tag key (activating-tags.html, quoted above)."""
+
+
+class CostAllocationTagsProvider(BedrockProvider):
+    """Dynamic provider for ``pulumi-python:dynamic/costexplorer:CostAllocationTags`` (public API: keep the path)."""
+
+    kind = "Cost Explorer cost allocation tags"
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        checker = InputChecker({k: v for k, v in news.items() if not (k in OUTPUTS and v is None)})
+        checker.reject_unknown_fields(INPUTS)
+        self.check_region(checker)
+        _check_tag_keys(checker)
+        checker.boolean("deactivate_on_delete")
+        return CheckResult(checker.inputs, checker.failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        keys = news.get("tag_keys")
+        if contains_unknown(keys):
+            return DiffResult(changes=True, replaces=[])
+        changed = (
+            sorted(olds.get("tag_keys") or []) != sorted(keys or [])
+            or bool(olds.get("deactivate_on_delete")) != bool(news.get("deactivate_on_delete"))
+            or olds.get("region") != news.get("region")
+            # A pending key, or one deactivated by hand (refresh shows it inactive): the next up activates it.
+            or not set(keys or []) <= set(olds.get("active_keys") or [])
+        )
+        return DiffResult(changes=changed, replaces=[])
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        outputs = self._activate(props, previously_activated=())
+        return CreateResult(_resource_id(props), outputs)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        client = self.service_client("ce", props["region"])
+        keys = list(props.get("tag_keys") or [])
+        statuses = self._statuses(client, keys, self.label(_name(props)))
+        activated = [k for k in props.get("activated_keys") or [] if k in keys]
+        return ReadResult(id_, {**_inputs_of(props), **_status_outputs(keys, statuses, activated)})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        wanted = set(news.get("tag_keys") or [])
+        ours = [k for k in olds.get("activated_keys") or []]
+        dropped = [k for k in ours if k not in wanted]
+        if dropped and news.get("deactivate_on_delete"):
+            self._deactivate(news, dropped)
+        return UpdateResult(self._activate(news, previously_activated=[k for k in ours if k in wanted]))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        if props.get("deactivate_on_delete") and props.get("activated_keys"):
+            self._deactivate(props, list(props["activated_keys"]))
+
+    # the work
+
+    def _activate(self, props: Mapping[str, Any], previously_activated: Iterable[str]) -> dict[str, Any]:
+        """Activate every wanted key billing has seen and that is inactive; report the rest as pending."""
+        label = self.label(_name(props))
+        client = self.service_client("ce", props["region"])
+        keys = list(props["tag_keys"])
+        statuses = self._statuses(client, keys, label)
+        inactive = [k for k in keys if statuses.get(k) == INACTIVE]
+        not_seen = set(self._update_statuses(client, inactive, ACTIVE, "activating", label))
+        for key in inactive:
+            statuses[key] = INACTIVE if key in not_seen else ACTIVE
+        for key in not_seen:
+            statuses.pop(key, None)
+        activated = [k for k in keys if k in set(previously_activated) or (k in inactive and k not in not_seen)]
+        outputs = {**_inputs_of(props), **_status_outputs(keys, statuses, activated)}
+        if outputs["pending_keys"]:
+            print(pending_message(label, outputs["pending_keys"]), file=sys.stderr, flush=True)
+        return outputs
+
+    def _deactivate(self, props: Mapping[str, Any], keys: list[str]) -> None:
+        label = self.label(_name(props))
+        self._update_statuses(self.service_client("ce", props["region"]), keys, INACTIVE, "deactivating", label)
+
+    def _statuses(self, client: Any, keys: Sequence[str], label: str) -> dict[str, str]:
+        """``{key: "Active" | "Inactive"}`` for the keys billing has seen; an unseen key is absent."""
+        statuses: dict[str, str] = {}
+        with aws_call("listing", label):
+            for batch in _batches(keys, _list_limit()):
+                for page in client.get_paginator("list_cost_allocation_tags").paginate(TagKeys=batch):
+                    for tag in page.get("CostAllocationTags", []):
+                        statuses[tag["TagKey"]] = tag["Status"]
+        return {k: v for k, v in statuses.items() if k in set(keys)}
+
+    def _update_statuses(self, client: Any, keys: Sequence[str], status: str, action: str, label: str) -> list[str]:
+        """Set ``status`` on ``keys`` (batches of the API's maximum); return the keys billing has not seen.
+        Any other per-key error is raised, naming the key."""
+        not_seen: list[str] = []
+        for batch in _batches(keys, _update_limit()):
+            with aws_call(action, label):
+                errors = client.update_cost_allocation_tags_status(
+                    CostAllocationTagsStatus=[{"TagKey": key, "Status": status} for key in batch]
+                ).get("Errors") or []
+            for error in errors:
+                if error.get("Code") == NOT_SEEN_CODE:
+                    not_seen.append(error.get("TagKey", ""))
+                else:
+                    raise InvalidRequestError(
+                        action, label, error.get("Code", ""), f"tag key {error.get('TagKey')!r}: {error.get('Message', '')}"
+                    )
+        return not_seen
+
+
+def pending_message(label: str, keys: Sequence[str]) -> str:
+    """What the run prints for keys billing has not seen yet, and how they complete."""
+    listed = ", ".join(repr(k) for k in keys)
+    return (
+        f"{label}: tag key(s) {listed} pending: AWS billing has not seen them on a resource yet (new tag keys take "
+        f"{SEEN_WITHIN} to appear for activation). Nothing failed; run `pulumi up` again after that to activate them "
+        "(`pulumi refresh` shows their status)."
+    )
+
+
+# checks and shapes
+
+
+KEY_RULE = tagging.KEY_RULE
+"""A cost allocation tag key is a resource tag key; a longer or odd key could never be seen by billing."""
+
+
+def _check_tag_keys(checker: InputChecker) -> None:
+    keys = checker.inputs.get("tag_keys")
+    if keys is None:
+        checker.fail("tag_keys", "is required: a list of tag keys to activate, such as [\"tenant\", \"cost-center\"]")
+        return
+    if is_unknown(keys):
+        return
+    if not isinstance(keys, (list, tuple)) or not keys:
+        checker.fail("tag_keys", f"must be a non-empty list of tag keys, got {keys!r}")
+        return
+    seen: set[str] = set()
+    for index, key in enumerate(keys):
+        field = f"tag_keys[{index}]"
+        if is_unknown(key):
+            continue
+        if not isinstance(key, str):
+            checker.fail(field, f"must be a string, got {type(key).__name__}")
+            continue
+        problem = KEY_RULE.problem(key)
+        if problem:
+            checker.fail(field, f"is a tag key: it {problem}")
+        if key in seen:
+            checker.fail(field, f"repeats {key!r}")
+        seen.add(key)
+    checker.inputs["tag_keys"] = list(keys)
+
+
+def _update_limit() -> int:
+    shape = service_model("ce").operation_model("UpdateCostAllocationTagsStatus").input_shape
+    return int(shape.members["CostAllocationTagsStatus"].metadata["max"])
+
+
+def _list_limit() -> int:
+    shape = service_model("ce").operation_model("ListCostAllocationTags").input_shape
+    return int(shape.members["TagKeys"].metadata["max"])
+
+
+def _batches(keys: Sequence[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(keys), size):
+        yield list(keys[start : start + size])
+
+
+def _status_outputs(keys: Sequence[str], statuses: Mapping[str, str], activated: Sequence[str]) -> dict[str, list[str]]:
+    return {
+        "active_keys": [k for k in keys if statuses.get(k) == ACTIVE],
+        "inactive_keys": [k for k in keys if statuses.get(k) == INACTIVE],
+        "pending_keys": [k for k in keys if k not in statuses],
+        "activated_keys": [k for k in keys if k in set(activated)],
+    }
+
+
+def _inputs_of(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "tag_keys": list(props.get("tag_keys") or []),
+        "deactivate_on_delete": bool(props.get("deactivate_on_delete")),
+        "region": props.get("region"),
+        AUTONAME: props.get(AUTONAME),
+    }
+
+
+def _name(props: Mapping[str, Any]) -> str:
+    seed = props.get(AUTONAME)
+    return seed.rsplit("/", 1)[-1] if isinstance(seed, str) else "cost-allocation-tags"
+
+
+def _resource_id(props: Mapping[str, Any]) -> str:
+    """Stable per stack resource: activation is account-wide, there is no AWS ID to use."""
+    seed = str(props.get(AUTONAME) or sorted(props.get("tag_keys") or []))
+    return f"cost-allocation-tags-{hashlib.sha256(seed.encode()).hexdigest()[:16]}"
+
+
+# the resource
+
+
+@dataclass
+class CostAllocationTagsArgs:
+    """Arguments of :class:`CostAllocationTags`."""
+
+    tag_keys: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Required. The tag keys to activate (at least one; each 1–128 characters of
+    ``[a-zA-Z0-9\\s._:/=+@-]``, no repeats). Any number: they are sent 20 per call. Updated in place."""
+    deactivate_on_delete: Optional[pulumi.Input[bool]] = None
+    """On destroy, and for keys removed from ``tag_keys``, deactivate the keys this resource activated
+    (``activated_keys``; never a key it found active). Deactivation is account-wide: other stacks using
+    a key this resource activated lose it. Default: false (keys stay active)."""
+    region: Optional[pulumi.Input[str]] = None
+    """Picks the partition's Cost Explorer endpoint (``us-east-1`` serves the ``aws`` partition whatever
+    the region). Default: stack config ``aws:region``, else ``AWS_REGION``. Updated in place."""
+
+
+class CostAllocationTags(Resource, module="costexplorer", name="CostAllocationTags"):
+    """Tag keys activated as AWS cost allocation tags (``pulumi-python:dynamic/costexplorer:CostAllocationTags``).
+
+    A key AWS billing has not seen yet is ``pending``, not an error: the next ``pulumi up`` after
+    billing has seen it (up to 24 hours after it was first applied to a resource) activates it.
+    Destroy leaves the keys active unless ``deactivate_on_delete=True``. Needs the management (payer)
+    account or a standalone account, and ``ce:ListCostAllocationTags`` and
+    ``ce:UpdateCostAllocationTagsStatus``. Makes no AWS call in ``pulumi preview``.
+    """
+
+    tag_keys: pulumi.Output[list]
+    deactivate_on_delete: pulumi.Output[bool]
+    region: pulumi.Output[str]
+    active_keys: pulumi.Output[list]
+    """Keys that are active cost allocation tags."""
+    pending_keys: pulumi.Output[list]
+    """Keys AWS billing has not seen yet; a later ``pulumi up`` activates them."""
+    inactive_keys: pulumi.Output[list]
+    """Keys seen by billing but inactive (deactivated by hand; found by ``pulumi refresh``); the next ``up`` activates them."""
+    activated_keys: pulumi.Output[list]
+    """Keys this resource activated (they were inactive); only these are ever deactivated by it."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: CostAllocationTagsArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        args = args or CostAllocationTagsArgs(**kwargs)
+        props = resource_props(args, INPUTS, OUTPUTS, resource_name)
+        super().__init__(CostAllocationTagsProvider(), resource_name, props, opts)
