@@ -1,4 +1,4 @@
-"""The policy pack as the CLI runs it, and the resource registrations it analyzes."""
+"""The policy pack process, started as the Python language host starts a policy pack, driven over gRPC."""
 
 from __future__ import annotations
 
@@ -8,40 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-import pytest
-from google.protobuf import struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from pulumi_bedrock_inference.policy import POLICIES
-from pulumi_bedrock_inference.testing import program as simulator
 
 from .plugin_process import HANG_GUARD_SECONDS, PluginProcess
 
 LEVELS = {"advisory": 0, "mandatory": 1, "disabled": 2, "remediate": 3}
-
-
-class Registration:
-    """One RegisterResource request: what the engine hands to analyzers."""
-
-    def __init__(self, request: Any, urn: str) -> None:
-        self.type, self.name, self.urn, self.protect = request.type, request.name, urn, bool(request.protect)
-        self.object = struct_pb2.Struct()
-        self.object.CopyFrom(request.object)
-
-
-def capture_registrations(monkeypatch: pytest.MonkeyPatch) -> list[Registration]:
-    """Record every resource the simulated program registers (the root stack excepted)."""
-    seen: list[Registration] = []
-    original = simulator._EngineMonitor.RegisterResource
-
-    def register(self: Any, request: Any) -> Any:
-        response = original(self, request)
-        if request.type != "pulumi:pulumi:Stack":
-            seen.append(Registration(request, response.urn))
-        return response
-
-    monkeypatch.setattr(simulator._EngineMonitor, "RegisterResource", register)
-    return seen
 
 
 class Analyzer(PluginProcess):
@@ -64,7 +37,9 @@ class Analyzer(PluginProcess):
             entry.properties.update(settings)
         self.stub.Configure(request, timeout=HANG_GUARD_SECONDS)
 
-    def analyze(self, registration: Registration) -> list[analyzer_pb2.AnalyzeDiagnostic]:
+    def analyze(self, registration: Any) -> list[analyzer_pb2.AnalyzeDiagnostic]:
+        """Analyze one resource: ``registration`` has ``type``, ``name``, ``urn``, ``protect`` and
+        ``object`` (its inputs as a ``google.protobuf.Struct``)."""
         request = analyzer_pb2.AnalyzeRequest(
             type=registration.type, name=registration.name, properties=registration.object,
             urn=registration.urn, options=analyzer_pb2.AnalyzerResourceOptions(protect=registration.protect),

@@ -1,36 +1,26 @@
-"""The CI preview workflow (.github/workflows/preview.yml): linted, and its preview reproduced.
+"""The CI preview workflow (.github/workflows/preview.yml): linted, and what its steps are given.
 
 - actionlint and the GitHub workflow JSON schema (vendored in check-jsonschema) accept it, and
   reject a broken copy (so the linters really run here);
-- it previews the repository's stack with pulumi/actions and the policy pack folder it names;
-- the same preview runs through the engine simulator with no AWS credentials and makes no AWS
-  call, and the policy pack, started as the CLI starts it (its folder's ``__main__.py``,
-  configured with the workflow's config file), analyzes every resource of that preview.
+- it previews the repository's stack with pulumi/actions and the policy pack folder it names, and
+  installs into the virtualenv that Pulumi.yaml and the pack name.
+
+Its preview step runs through the real Pulumi CLI in tests/cli/test_ci_preview.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import runpy
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
-from google.protobuf import empty_pb2, json_format
-from pulumi.runtime.proto import analyzer_pb2
 
 from pulumi_bedrock_inference.policy import POLICIES
-from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
-from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess
-from pulumi_bedrock_inference.testing.program import Stack
 
-from .plugin_process import HANG_GUARD_SECONDS
-from .policy_analyzer import Analyzer, Registration, capture_registrations
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "preview.yml"
@@ -107,48 +97,3 @@ def test_the_workflow_installs_into_the_virtualenv_that_pulumi_yaml_and_the_pack
     assert project["runtime"]["options"]["virtualenv"] == ".venv"
     pack = yaml.safe_load((ROOT / "policy-pack" / "PulumiPolicy.yaml").read_text())
     assert (ROOT / "policy-pack" / pack["runtime"]["options"]["virtualenv"]).resolve() == (ROOT / ".venv").resolve()
-
-
-# --------------------------------------------------------------------------- the same preview, simulated
-
-
-@pytest.fixture
-def registrations(monkeypatch: pytest.MonkeyPatch) -> list[Registration]:
-    return capture_registrations(monkeypatch)
-
-
-def test_the_preview_needs_no_aws_credentials_makes_no_aws_call_and_passes_the_pack(
-    bedrock_emulator: BedrockEmulator, registrations: list[Registration], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for name in [n for n in os.environ if n.startswith("AWS_") and n != "AWS_ENDPOINT_URL_BEDROCK"]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
-    config = {key: entry["value"] for key, entry in project["config"].items()}
-
-    def program() -> None:
-        runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
-
-    with DynamicProviderProcess(cwd=ROOT, env=dict(os.environ), project=project["name"]) as process:
-        result = Stack(project["name"], "ci", config, process).preview(program)
-    assert result.kinds() == {"support-chat": "create"}
-    assert bedrock_emulator.counts() == {}
-    assert [r.type for r in registrations] == ["pulumi-python:dynamic/bedrock:ApplicationInferenceProfile"]
-
-    analyzer = Analyzer(ROOT / pulumi_step()["with"]["policyPacks"])
-    try:
-        info = analyzer.stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=HANG_GUARD_SECONDS)
-        assert info.name == "bedrock-inference" and {p.name for p in info.policies} == {p.name for p in POLICIES}
-        assert all(json_format.MessageToDict(p.configSchema.properties) for p in info.policies)
-        analyzer.configure(json.loads((ROOT / pulumi_step()["with"]["policyPackConfigs"]).read_text()))
-        assert [d.message for r in registrations for d in analyzer.analyze(r)] == []
-
-        # the same resource without its `team` tag fails the workflow's (mandatory) tag rule
-        (chat,) = registrations
-        chat.object["tags"] = {"app": "chat"}
-        (diagnostic,) = analyzer.analyze(chat)
-        assert diagnostic.policyName == "bedrock-cost-allocation-tags" and "team" in diagnostic.message
-        assert diagnostic.enforcementLevel == analyzer_pb2.MANDATORY
-    finally:
-        analyzer.close()

@@ -16,10 +16,10 @@ Order:
 
 The Python language host (``github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3``)
 is not served by the module proxy these machines reach, so it is not built. Programs run through
-the Automation API's inline programs, whose language runtime is the ``pulumi`` package itself, and
-policy packs through ``pulumi-analyzer-policy-python`` (the engine's documented fallback when no
-``python`` language plugin is installed, ``NewPolicyAnalyzer`` in
-``sdk/go/common/resource/plugin/analyzer_plugin.go``), a two-line launcher written here.
+the Automation API's inline programs, whose language runtime is the ``pulumi`` package itself. A
+policy pack folder needs the language host (``NewPolicyAnalyzer`` in
+``pkg/resource/plugin/analyzer_plugin.go`` has no fallback), so the tests pass ``--policy-pack`` an
+executable that runs the pack (tests/cli/policy_pack.py), which the engine starts directly.
 """
 
 from __future__ import annotations
@@ -42,21 +42,6 @@ MINIMUM = (3, 221, 0)  # policy packs run through the language host (or its fall
 SDK_MODULE = "github.com/pulumi/pulumi/sdk/v3"
 CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
 SDK_LAUNCHERS = ("python/dist/pulumi-resource-pulumi-python", "python/cmd/pulumi-language-python-exec")
-POLICY_LAUNCHER = """#!/bin/sh
-# Runs a Python policy pack for a CLI without a `python` language plugin. Written for
-# pulumi-bedrock-inference (tools/pulumi-cli/build.py); the engine passes `<engine address> .` and
-# runtime options as -name=value, of which `virtualenv` picks the interpreter.
-python="${PULUMI_PYTHON_CMD:-python3}"
-for arg do
-  shift
-  case $arg in
-    -virtualenv=*) venv="${arg#*=}"; case $venv in /*) ;; *) venv="$PWD/$venv";; esac; python="$venv/bin/python" ;;
-    -*=*) ;;
-    *) set -- "$@" "$arg" ;;
-  esac
-done
-exec "$python" -u -m pulumi.policy "$@"
-"""
 BUILD_FLAGS = ["-trimpath", "-tags", "osusergo,grpcnotrace",
                "-ldflags", f"-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v{VERSION}"]
 COLD_BUILD = "about 12 minutes on 2 cores with an empty Go cache"
@@ -99,7 +84,7 @@ def locate() -> Path | None:
 
 
 def launcher_names() -> list[str]:
-    return [Path(path).name for path in SDK_LAUNCHERS] + ["pulumi-analyzer-policy-python"]
+    return [Path(path).name for path in SDK_LAUNCHERS]
 
 
 def say(message: str) -> None:
@@ -147,8 +132,6 @@ def build() -> Path:
             # module-cache files are read-only and not executable: copy, then set the mode
             shutil.copyfile(sdk_dir / relative, staging / Path(relative).name)
             (staging / Path(relative).name).chmod(0o755)
-        (staging / "pulumi-analyzer-policy-python").write_text(POLICY_LAUNCHER)
-        (staging / "pulumi-analyzer-policy-python").chmod(0o755)
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
             shutil.rmtree(target)
