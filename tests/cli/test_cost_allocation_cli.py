@@ -9,7 +9,6 @@ import os
 from collections.abc import Callable
 
 import pulumi
-import pytest
 
 from pulumi_bedrock_inference.components import InferenceProfileSet
 from pulumi_bedrock_inference.providers.cost_allocation_tags import CostAllocationTags

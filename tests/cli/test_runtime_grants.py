@@ -1,5 +1,5 @@
-"""End to end through a whole Pulumi program: the components deploy against the emulator (engine
-simulator and the real provider process), and the ``invoke_policy`` outputs they export, used as
+"""End to end through a whole Pulumi program: the components deploy against the emulator through the
+real Pulumi engine, and the ``invoke_policy`` outputs they export, used as
 the caller's identity policy, let the caller invoke each endpoint's ``model_id`` in every region
 the endpoint lists in ``regions``, and nothing else.
 
@@ -10,7 +10,6 @@ service reported rather than ones built in the test.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -22,8 +21,7 @@ from botocore.exceptions import ClientError
 
 from pulumi_bedrock_inference.components import InferenceEndpoint, InferenceProfileSet
 from pulumi_bedrock_inference.testing.emulator import INFERENCE_PROFILE_GEOGRAPHIES, BedrockEmulator
-from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess
-from pulumi_bedrock_inference.testing.program import Stack
+from pulumi_bedrock_inference.testing.stack import emulator_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "bedrock-runtime-grants"
@@ -56,9 +54,8 @@ def program(custom_model: str) -> Any:
 @pytest.fixture
 def outputs(bedrock_emulator: BedrockEmulator) -> Iterator[dict[str, Any]]:
     custom_model = bedrock_emulator.seed_custom_model("tuned-haiku", HAIKU, REGION)
-    with DynamicProviderProcess(cwd=ROOT, env=dict(os.environ), project=PROJECT) as process:
-        stack = Stack(PROJECT, "dev", {"aws:region": REGION}, process)
-        yield stack.up(program(custom_model)).outputs
+    with emulator_stack(program(custom_model), bedrock_emulator, project=PROJECT, region=REGION) as stack:
+        yield {key: output.value for key, output in stack.up().outputs.items()}
 
 
 @pytest.fixture
