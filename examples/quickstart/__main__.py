@@ -1,7 +1,7 @@
 """Quickstart: a tracked, taggable inference profile for a chat assistant.
 
-Run it with `make up` (Pulumi CLI, or the local engine simulator where the CLI is missing;
-the local Bedrock emulator stands in for AWS when no AWS account is at hand).
+Run it with `make up` from the repository root: a real `pulumi up` against the local Bedrock
+emulator, which stands in for AWS when no AWS account is at hand (`TARGET=aws make up` for yours).
 """
 
 import pulumi

@@ -4,7 +4,7 @@ The mocks answer the Bedrock dynamic resources as their providers would after a 
 the resource's region, a profile's ``models`` from the emulator's catalogue (one model, or every
 destination region of a system profile, a global profile's region-less and source-region ARNs)
 and its source resolved to an ARN. Each run happens in a
-fresh thread, as in ``testing.program.Stack``, so the SDK's settings never leak between tests.
+fresh thread with its own event loop, so the SDK's settings never leak between tests.
 """
 
 from __future__ import annotations
