@@ -29,15 +29,13 @@ from . import tags as tagging
 from .client import aws_client, default_region
 from .config import ProviderConfig, profile_problem
 from .errors import ConflictError, NotFoundError, aws_call
-from .validation import REGION_RULE, InputChecker, LinearPattern, StringRule, contains_unknown, is_unknown
+from .validation import REGION_RULE, InputChecker, StringRule, contains_unknown, is_unknown
 
 AUTONAME = "_autoname"
 """Internal input: ``project/stack/resource-name``, sent by the resource class when ``name`` is absent."""
 
 Equal = Callable[[Any, Any], bool]
 
-BEDROCK_ARN = LinearPattern(r"arn:(?P<partition>[^:]+):bedrock:(?P<region>[^:]*):(?P<account>[^:]*):(?P<kind>[^/]+)/(?P<id>.+)")
-"""Any Bedrock ARN: ``arn:aws:bedrock:us-east-1:123456789012:custom-model-deployment/abc123def456``."""
 
 
 def _as_is(value: Any) -> Any:

@@ -39,6 +39,8 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
+from pulumi_bedrock_inference.identifiers import COST_ALLOCATION_TAGS
+
 from . import tags as tagging
 from .base import AUTONAME, BedrockProvider, resource_props
 from .errors import InvalidRequestError, aws_call
@@ -263,7 +265,7 @@ class CostAllocationTagsArgs:
     the region). Default: stack config ``aws:region``, else ``AWS_REGION``. Updated in place."""
 
 
-class CostAllocationTags(Resource, module="costexplorer", name="CostAllocationTags"):
+class CostAllocationTags(Resource, module=COST_ALLOCATION_TAGS.module, name=COST_ALLOCATION_TAGS.name):
     """Tag keys activated as AWS cost allocation tags (``pulumi-python:dynamic/costexplorer:CostAllocationTags``).
 
     A key AWS billing has not seen yet is ``pending``, not an error: the next ``pulumi up`` after

@@ -17,7 +17,9 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from . import tags as tagging
-from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props, same, same_or_absent
+from pulumi_bedrock_inference.identifiers import CUSTOM_MODEL_DEPLOYMENT, parse_arn
+
+from .base import AUTONAME, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props, same, same_or_absent
 from .errors import BedrockError, ConflictError, InvalidRequestError, NotFoundError, NotStabilizedError, aws_call
 from .validation import InputChecker, api_rule, timeout_seconds
 from .waiter import Waiter, wait
@@ -115,7 +117,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
             return
         if not isinstance(region, str):
             return
-        arn_region = BEDROCK_ARN.fullmatch(model_arn).group("region")  # type: ignore[union-attr]
+        arn_region = parse_arn(model_arn).region  # type: ignore[union-attr]
         if arn_region != region:
             checker.fail("model_arn", f"is in region {arn_region}, but the deployment is created in {region}")
 
@@ -206,7 +208,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
             raise NotStabilizedError("creating", label, "Failed", f"{error.aws_message}. {cleanup}") from error
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        region = props.get("region") or BEDROCK_ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
+        region = props.get("region") or parse_arn(id_).region  # type: ignore[union-attr]
         client = self.client(region)
         label = self.label(props.get("name") or id_)
         deployment = ignore_not_found(lambda: find_deployment(client, id_, label))
@@ -254,7 +256,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
         )
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        region = props.get("region") or BEDROCK_ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
+        region = props.get("region") or parse_arn(id_).region  # type: ignore[union-attr]
         timeout = timeout_seconds(props.get("timeouts"), "delete", DEFAULT_TIMEOUTS["delete"])
         self._delete_and_wait(self.client(region), id_, props.get("name") or id_, timeout)
 
@@ -361,7 +363,7 @@ class CustomModelDeploymentArgs:
     as a failed create is). Default: false."""
 
 
-class CustomModelDeployment(Resource, module="bedrock", name="CustomModelDeployment"):
+class CustomModelDeployment(Resource, module=CUSTOM_MODEL_DEPLOYMENT.module, name=CUSTOM_MODEL_DEPLOYMENT.name):
     """An Amazon Bedrock custom model deployment (``pulumi-python:dynamic/bedrock:CustomModelDeployment``).
 
     Serves a custom model on demand: invoke it with ``arn`` as the ``modelId``.

@@ -14,7 +14,13 @@ from typing import Any, Mapping, Optional, TypedDict
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props
+from pulumi_bedrock_inference.identifiers import (
+    APPLICATION_INFERENCE_PROFILE, GEOGRAPHIC_PREFIXES, MODEL_ID_MAX_LENGTH,  # noqa: F401 (GEOGRAPHIC_PREFIXES: its old home)
+    MODEL_ID_PATTERN, bedrock_arn, foundation_model_arn,
+    parse_arn, split_profile_id,
+)
+
+from .base import AUTONAME, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props
 from .errors import ConflictError, InvalidRequestError, NotFoundError, aws_call
 from .validation import InputChecker, StringRule, api_rule, is_unknown
 
@@ -28,11 +34,7 @@ DESCRIPTION_RULE = api_rule("CreateInferenceProfile", "description").meaning_is(
     "letters, digits, : and ., each optionally followed by one space, _ or -"
 )
 COPY_FROM_ARN_RULE = api_rule("CreateInferenceProfile", "modelSource.copyFrom")
-COPY_FROM_ID_RULE = StringRule(1, 2048, r"[a-z0-9-]{1,63}[.][a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})*([:][a-z0-9-]{1,63}){0,2}")
-
-GEOGRAPHIC_PREFIXES = frozenset({"us", "eu", "apac", "jp", "au", "ca", "global", "us-gov"})
-"""First segment of a system-defined (cross-region) inference profile ID, e.g. ``us.``."""
-
+COPY_FROM_ID_RULE = StringRule(1, MODEL_ID_MAX_LENGTH, MODEL_ID_PATTERN)
 
 
 class ApplicationInferenceProfileProvider(BedrockProvider):
@@ -86,7 +88,7 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
                 )
                 return
             region = checker.inputs.get("region")
-            arn_region = BEDROCK_ARN.fullmatch(copy_from).group("region")  # type: ignore[union-attr]
+            arn_region = parse_arn(copy_from).region  # type: ignore[union-attr]
             if isinstance(region, str) and arn_region and arn_region != region:
                 checker.fail("model_source.copy_from", f"is in region {arn_region}, but the profile is created in {region}")
         elif COPY_FROM_ID_RULE.problem(copy_from):
@@ -141,10 +143,10 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
         if copy_from.startswith("arn:"):
             return copy_from
         known = _KNOWN_SOURCES.setdefault(client, _KnownSources())
-        if copy_from.split(".", 1)[0] in GEOGRAPHIC_PREFIXES:
+        if split_profile_id(copy_from)[0] is not None:
             arn = known.profile_arns.get(copy_from)
             if arn is None and known.account:
-                arn = f"arn:{client.meta.partition}:bedrock:{region}:{known.account}:inference-profile/{copy_from}"
+                arn = bedrock_arn(client.meta.partition, region, known.account, "inference-profile", copy_from)
             if arn is None:
                 try:
                     arn = find_profile(client, copy_from, f'system inference profile "{copy_from}"')["inferenceProfileArn"]
@@ -155,7 +157,7 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
                     ) from error
                 known.remember(copy_from, arn)
             return arn
-        return f"arn:{client.meta.partition}:bedrock:{region}::foundation-model/{copy_from}"
+        return foundation_model_arn(region, copy_from, client.meta.partition)
 
     def _adopt(self, client: Any, name: str, copy_from: str, description: str | None, tags_all: dict[str, str]) -> str:
         profile = find_profile_by_name(client, name, self.label(name))
@@ -176,7 +178,7 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
         return arn
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        region = props.get("region") or BEDROCK_ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
+        region = props.get("region") or parse_arn(id_).region  # type: ignore[union-attr]
         client = self.client(region)
         label = self.label(props.get("name") or id_)
         profile = ignore_not_found(lambda: find_profile(client, id_, label))
@@ -247,9 +249,9 @@ class _KnownSources:
 
     def remember(self, profile_id: str, arn: str) -> None:
         self.profile_arns[profile_id] = arn
-        match = BEDROCK_ARN.fullmatch(arn)
-        if match and match.group("account"):
-            self.account = match.group("account")
+        parsed = parse_arn(arn)
+        if parsed and parsed.account:
+            self.account = parsed.account
 
 
 _KNOWN_SOURCES: "weakref.WeakKeyDictionary[Any, _KnownSources]" = weakref.WeakKeyDictionary()
@@ -291,8 +293,9 @@ def recover_copy_from(models: list[Mapping[str, str]], previous: str | None) -> 
     model_ids = {m["modelArn"].rsplit("/", 1)[-1] for m in models}
     if previous and not is_unknown(previous):
         base = _source_id({"copy_from": previous})
-        if base.split(".", 1)[0] in GEOGRAPHIC_PREFIXES:
-            if len(models) >= 1 and model_ids == {base.split(".", 1)[1]}:
+        geography, model_id = split_profile_id(base)
+        if geography is not None:
+            if len(models) >= 1 and model_ids == {model_id}:
                 return previous
         elif len(models) == 1 and model_ids == {base}:
             return previous
@@ -313,8 +316,8 @@ def _source_id(source: Any) -> Any:
     copy_from = source.get("copy_from")
     if not isinstance(copy_from, str):
         return copy_from
-    match = BEDROCK_ARN.fullmatch(copy_from)
-    return match.group("id") if match else copy_from
+    parsed = parse_arn(copy_from)
+    return parsed.resource_id if parsed else copy_from
 
 
 def _timestamp(value: Any) -> str | None:
@@ -355,7 +358,9 @@ class ApplicationInferenceProfileArgs:
     same model source and description; its tags are set to this resource's). Default: false."""
 
 
-class ApplicationInferenceProfile(Resource, module="bedrock", name="ApplicationInferenceProfile"):
+class ApplicationInferenceProfile(
+    Resource, module=APPLICATION_INFERENCE_PROFILE.module, name=APPLICATION_INFERENCE_PROFILE.name
+):
     """An Amazon Bedrock application inference profile (``pulumi-python:dynamic/bedrock:ApplicationInferenceProfile``).
 
     Invoke a model through ``arn`` to track its usage and cost by the profile's tags.

@@ -20,9 +20,11 @@ import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from . import waiter as waiting
-from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props, same_or_absent
+from pulumi_bedrock_inference.identifiers import COMMITMENT_DURATIONS, PROVISIONED_MODEL_THROUGHPUT, parse_arn
+
+from .base import AUTONAME, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props, same_or_absent
 from .errors import ConflictError, InvalidRequestError, NotStabilizedError, aws_call
-from .validation import InputChecker, api_rule, contains_unknown, is_unknown, timeout_seconds
+from .validation import InputChecker, IntegerRule, api_rule, contains_unknown, is_unknown, timeout_seconds
 
 INPUTS = (
     "provisioned_model_name", "model_arn", "model_units", "commitment_duration", "tags", "region", "timeouts",
@@ -32,9 +34,9 @@ OUTPUTS = (
     "provisioned_model_arn", "status", "foundation_model_arn", "commitment_expiration_time", "creation_time",
     "last_modified_time", "failure_message", "tags_all",
 )
-COMMITMENT_DURATIONS = ("OneMonth", "SixMonths")
 MAX_MODEL_UNITS = 1000
-"""The most ``model_units`` accepted. The API takes any 32-bit integer (up to 2,147,483,647), but a
+MODEL_UNITS_RULE = IntegerRule(1, MAX_MODEL_UNITS)
+"""The ``model_units`` accepted, here and by the components. The API takes any 32-bit integer (up to 2,147,483,647), but a
 model unit is billed by the hour (tens of dollars each) and accounts start with quotas of a few
 units: a number above this is a typo (an extra zero), and buying it would cost a fortune per hour."""
 TIMEOUT_OPERATIONS = ("create", "update", "delete")
@@ -95,7 +97,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         checker.reject_unknown_fields(INPUTS)
         self.check_region(checker)
         self._check_model(checker)
-        checker.integer("model_units", minimum=1, maximum=MAX_MODEL_UNITS, required=True)
+        checker.integer("model_units", MODEL_UNITS_RULE, required=True)
         checker.enum("commitment_duration", COMMITMENT_DURATIONS)
         self.check_tags(checker)
         checker.timeouts("timeouts", TIMEOUT_OPERATIONS)
@@ -112,9 +114,9 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         if problem:
             checker.fail("model_arn", problem if "pattern" not in problem else f"must be {MODEL_RULE.meaning} (got {model!r})")
             return
-        match = BEDROCK_ARN.fullmatch(model)
-        if match and isinstance(region, str) and match.group("region") != region:
-            checker.fail("model_arn", f"is in region {match.group('region')}, but the throughput is created in {region}")
+        arn = parse_arn(model)
+        if arn and isinstance(region, str) and arn.region != region:
+            checker.fail("model_arn", f"is in region {arn.region}, but the throughput is created in {region}")
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         result = self.diff_fields(olds, news, update={"model_arn": same_model, "timeouts": same_or_absent})
@@ -271,7 +273,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             raise NotStabilizedError(action, self.label(name), error.code, f"{error.aws_message}{cleanup}") from error
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        region = props.get("region") or BEDROCK_ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
+        region = props.get("region") or parse_arn(id_).region  # type: ignore[union-attr]
         client = self.client(region)
         label = self.label(props.get("provisioned_model_name") or id_)
         throughput = ignore_not_found(lambda: find_throughput(client, id_, label))
@@ -381,9 +383,9 @@ def _model_key(model: Any) -> tuple[str, str, str | None] | None:
     The region is None for an ID or name, which ``check`` resolves in the throughput's region."""
     if not isinstance(model, str) or is_unknown(model):
         return None
-    match = BEDROCK_ARN.fullmatch(model)
-    if match:
-        return match.group("kind"), match.group("id"), match.group("region") or None
+    arn = parse_arn(model)
+    if arn:
+        return arn.resource_type, arn.resource_id, arn.region or None
     return ("foundation-model" if "." in model else "custom-model-name"), model, None
 
 
@@ -561,7 +563,7 @@ class ProvisionedModelThroughputArgs:
     tags are set to this resource's). Default: false."""
 
 
-class ProvisionedModelThroughput(Resource, module="bedrock", name="ProvisionedModelThroughput"):
+class ProvisionedModelThroughput(Resource, module=PROVISIONED_MODEL_THROUGHPUT.module, name=PROVISIONED_MODEL_THROUGHPUT.name):
     """Amazon Bedrock provisioned model throughput (``pulumi-python:dynamic/bedrock:ProvisionedModelThroughput``).
 
     Invoke the model through ``provisioned_model_arn``. Creating it waits until it is InService; a
