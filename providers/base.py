@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Mapping
 
 import pulumi
-from pulumi.dynamic import ConfigureRequest, DiffResult, ResourceProvider
+from pulumi.dynamic import ConfigureRequest, DiffResult, Resource, ResourceProvider
 from pulumi.output import Unknown
 from pulumi.runtime.config import is_config_secret
 
@@ -360,6 +360,34 @@ def remember_kept_name(key: tuple[str, bytes] | None, name: str) -> None:
         _last_check = (key, name)
 
 
+RESOURCE_OPTIONS_DOC = """
+    Resource options: ``protect=True`` makes Pulumi refuse to delete or replace it;
+    ``retain_on_delete=True`` makes Pulumi forget it without deleting it in AWS;
+    ``ignore_changes`` hides changes of the listed inputs from the provider (no update, no
+    replacement); ``replace_on_changes`` has **no effect** (the Python dynamic provider's diff
+    reports no changed property names); ``delete_before_replace`` overrides the provider's order.
+    Without an explicit name it is autonamed: a replacement gets a new name, while ``aliases``,
+    ``pulumi stack rename`` and project renames keep it. A replacement forced by ``replace_with``,
+    ``deleted_with`` or ``replacement_trigger`` gets a new name too; one forced by ``pulumi up
+    --replace`` or ``pulumi state taint`` reaches the provider as a new resource, so it needs
+    ``delete_before_replace=True``.
+    """
+"""The paragraph on resource options that ends the docstring of every autonamed resource class."""
+
+
+class BedrockResource(Resource):
+    """Base of this package's dynamic resource classes: what their constructors share."""
+
+    def _register(
+        self, provider: ResourceProvider, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None,
+        inputs: tuple[str, ...], outputs: tuple[str, ...], derived: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        """Register the inputs, the autoname seed and the outputs; ``derived`` maps an input to the
+        outputs that repeat it under another key (secret whenever that input may be, see :func:`resource_options`)."""
+        props = resource_props(args, inputs, outputs, resource_name)
+        super().__init__(provider, resource_name, props, resource_options(args, opts, derived) if derived is not None else opts)
+
+
 def resource_props(args: Any, inputs: tuple[str, ...], outputs: tuple[str, ...], resource_name: str) -> dict[str, Any]:
     """The props a resource class registers: its inputs, the autoname seed, and outputs as ``None``
     (a dynamic resource exposes only the properties it registered)."""
@@ -413,6 +441,11 @@ def autoname(seed: str, identity: Mapping[str, Any], max_length: int) -> str:
     prefix = re.sub(r"[^0-9a-zA-Z]+", "-", seed.rsplit("/", 1)[-1]).strip("-") or "bedrock"
     digest = hashlib.sha256(json.dumps({"seed": seed, "identity": identity}, sort_keys=True, default=str).encode()).hexdigest()
     return f"{prefix[: max_length - 9].rstrip('-')}-{digest[:8]}"
+
+
+def timestamp(value: Any) -> str | None:
+    """An API response's datetime as an ISO 8601 output (anything else as it is)."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def ignore_not_found(call: Callable[[], Any]) -> Any:

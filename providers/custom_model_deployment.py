@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional, TypedDict
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from . import tags as tagging
 from pulumi_bedrock_inference.identifiers import CUSTOM_MODEL_DEPLOYMENT, parse_arn
 
-from .base import AUTONAME, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props, same, same_or_absent
+from .base import (
+    AUTONAME, RESOURCE_OPTIONS_DOC, BedrockProvider, BedrockResource, Replacing, client_token, ignore_not_found, same, same_or_absent,
+    timestamp,
+)
 from .errors import BedrockError, ConflictError, InvalidRequestError, NotFoundError, NotStabilizedError, aws_call
 from .validation import InputChecker, api_rule, timeout_seconds
 from .waiter import Waiter, wait
@@ -284,8 +287,8 @@ class CustomModelDeploymentProvider(BedrockProvider):
             "model_arn": deployment.get("modelArn"),
             "description": deployment.get("description"),
             "status": deployment.get("status"),
-            "created_at": _timestamp(deployment.get("createdAt")),
-            "last_updated_at": _timestamp(deployment.get("lastUpdatedAt")),
+            "created_at": timestamp(deployment.get("createdAt")),
+            "last_updated_at": timestamp(deployment.get("lastUpdatedAt")),
             "failure_message": deployment.get("failureMessage"),
             "update_details": {"model_arn": details.get("modelArn"), "update_status": details.get("updateStatus")}
             if details else None,
@@ -315,10 +318,6 @@ def _progress_towards(deployment: dict[str, Any], model_arn: str) -> dict[str, A
         return deployment
     status = "UpdateCompleted" if not details and deployment.get("modelArn") == model_arn else "Updating"
     return {**deployment, "updateDetails": {"modelArn": model_arn, "updateStatus": status}}
-
-
-def _timestamp(value: Any) -> str | None:
-    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 # the resource
@@ -363,22 +362,12 @@ class CustomModelDeploymentArgs:
     as a failed create is). Default: false."""
 
 
-class CustomModelDeployment(Resource, module=CUSTOM_MODEL_DEPLOYMENT.module, name=CUSTOM_MODEL_DEPLOYMENT.name):
+class CustomModelDeployment(BedrockResource, module=CUSTOM_MODEL_DEPLOYMENT.module, name=CUSTOM_MODEL_DEPLOYMENT.name):
     """An Amazon Bedrock custom model deployment (``pulumi-python:dynamic/bedrock:CustomModelDeployment``).
 
     Serves a custom model on demand: invoke it with ``arn`` as the ``modelId``.
-
-    Resource options: ``protect=True`` makes Pulumi refuse to delete or replace it;
-    ``retain_on_delete=True`` makes Pulumi forget it without deleting it in AWS;
-    ``ignore_changes`` hides changes of the listed inputs from the provider (no update, no
-    replacement); ``replace_on_changes`` has **no effect** (the Python dynamic provider's diff
-    reports no changed property names); ``delete_before_replace`` overrides the provider's order.
-    Without an explicit name it is autonamed: a replacement gets a new name, while ``aliases``,
-    ``pulumi stack rename`` and project renames keep it. A replacement forced by ``replace_with``,
-    ``deleted_with`` or ``replacement_trigger`` gets a new name too; one forced by ``pulumi up
-    --replace`` or ``pulumi state taint`` reaches the provider as a new resource, so it needs
-    ``delete_before_replace=True``.
     """
+    __doc__ += RESOURCE_OPTIONS_DOC
 
     arn: pulumi.Output[str]
     """The deployment's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking."""
@@ -406,8 +395,4 @@ class CustomModelDeployment(Resource, module=CUSTOM_MODEL_DEPLOYMENT.module, nam
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        args = args or CustomModelDeploymentArgs(**kwargs)
-        props = resource_props(args, INPUTS, OUTPUTS, resource_name)
-        # Outputs repeating an input under another key: secret whenever that input may be secret.
-        derived = {"tags": ("tags_all",), "model_arn": ("update_details",)}
-        super().__init__(CustomModelDeploymentProvider(), resource_name, props, resource_options(args, opts, derived))
+        self._register(CustomModelDeploymentProvider(), resource_name, args or CustomModelDeploymentArgs(**kwargs), opts, INPUTS, OUTPUTS, derived={"tags": ("tags_all",), "model_arn": ("update_details",)})

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, TypedDict
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from pulumi_bedrock_inference.identifiers import (
     APPLICATION_INFERENCE_PROFILE, GEOGRAPHIC_PREFIXES, MODEL_ID_MAX_LENGTH,  # noqa: F401 (GEOGRAPHIC_PREFIXES: its old home)
@@ -20,7 +20,7 @@ from pulumi_bedrock_inference.identifiers import (
     parse_arn, split_profile_id,
 )
 
-from .base import AUTONAME, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props
+from .base import AUTONAME, RESOURCE_OPTIONS_DOC, BedrockProvider, BedrockResource, Replacing, client_token, ignore_not_found, timestamp
 from .errors import ConflictError, InvalidRequestError, NotFoundError, aws_call
 from .validation import InputChecker, StringRule, api_rule, is_unknown
 
@@ -230,8 +230,8 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
             "models": [{"model_arn": m["modelArn"]} for m in profile.get("models", [])],
             "status": profile.get("status"),
             "type": profile.get("type"),
-            "created_at": _timestamp(profile.get("createdAt")),
-            "updated_at": _timestamp(profile.get("updatedAt")),
+            "created_at": timestamp(profile.get("createdAt")),
+            "updated_at": timestamp(profile.get("updatedAt")),
             "region": region,
             **self.tag_outputs(tags_all, own),
         }
@@ -320,10 +320,6 @@ def _source_id(source: Any) -> Any:
     return parsed.resource_id if parsed else copy_from
 
 
-def _timestamp(value: Any) -> str | None:
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
 # the resource
 
 
@@ -358,24 +354,13 @@ class ApplicationInferenceProfileArgs:
     same model source and description; its tags are set to this resource's). Default: false."""
 
 
-class ApplicationInferenceProfile(
-    Resource, module=APPLICATION_INFERENCE_PROFILE.module, name=APPLICATION_INFERENCE_PROFILE.name
+class ApplicationInferenceProfile(BedrockResource, module=APPLICATION_INFERENCE_PROFILE.module, name=APPLICATION_INFERENCE_PROFILE.name
 ):
     """An Amazon Bedrock application inference profile (``pulumi-python:dynamic/bedrock:ApplicationInferenceProfile``).
 
     Invoke a model through ``arn`` to track its usage and cost by the profile's tags.
-
-    Resource options: ``protect=True`` makes Pulumi refuse to delete or replace it;
-    ``retain_on_delete=True`` makes Pulumi forget it without deleting it in AWS;
-    ``ignore_changes`` hides changes of the listed inputs from the provider (no update, no
-    replacement); ``replace_on_changes`` has **no effect** (the Python dynamic provider's diff
-    reports no changed property names); ``delete_before_replace`` overrides the provider's order.
-    Without an explicit name it is autonamed: a replacement gets a new name, while ``aliases``,
-    ``pulumi stack rename`` and project renames keep it. A replacement forced by ``replace_with``,
-    ``deleted_with`` or ``replacement_trigger`` gets a new name too; one forced by ``pulumi up
-    --replace`` or ``pulumi state taint`` reaches the provider as a new resource, so it needs
-    ``delete_before_replace=True``.
     """
+    __doc__ += RESOURCE_OPTIONS_DOC
 
     arn: pulumi.Output[str]
     """The profile's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking."""
@@ -401,8 +386,4 @@ class ApplicationInferenceProfile(
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        args = args or ApplicationInferenceProfileArgs(**kwargs)
-        props = resource_props(args, INPUTS, OUTPUTS, resource_name)
-        # Outputs repeating an input under another key: secret whenever that input may be secret.
-        derived = {"tags": ("tags_all",), "model_source": ("models",)}
-        super().__init__(ApplicationInferenceProfileProvider(), resource_name, props, resource_options(args, opts, derived))
+        self._register(ApplicationInferenceProfileProvider(), resource_name, args or ApplicationInferenceProfileArgs(**kwargs), opts, INPUTS, OUTPUTS, derived={"tags": ("tags_all",), "model_source": ("models",)})

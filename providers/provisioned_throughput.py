@@ -17,12 +17,15 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from . import waiter as waiting
 from pulumi_bedrock_inference.identifiers import COMMITMENT_DURATIONS, PROVISIONED_MODEL_THROUGHPUT, parse_arn
 
-from .base import AUTONAME, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props, same_or_absent
+from .base import (
+    AUTONAME, RESOURCE_OPTIONS_DOC, BedrockProvider, BedrockResource, Replacing, client_token, ignore_not_found, same_or_absent,
+    timestamp,
+)
 from .errors import ConflictError, InvalidRequestError, NotStabilizedError, aws_call
 from .validation import InputChecker, IntegerRule, api_rule, contains_unknown, is_unknown, timeout_seconds
 
@@ -329,7 +332,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             raise ConflictError(
                 "deleting", self.label(name), "CommitmentNotExpired",
                 f"its {throughput.get('commitmentDuration')} commitment has commitmentExpirationTime "
-                f"{_timestamp(expires)}, and AWS refuses to delete it before then. Nothing was deleted. Either wait "
+                f"{timestamp(expires)}, and AWS refuses to delete it before then. Nothing was deleted. Either wait "
                 "until then and run this again, or run `pulumi state delete <urn>` to stop managing it (AWS keeps "
                 "billing it until the commitment expires either way)",
             )
@@ -358,9 +361,9 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             "foundation_model_arn": throughput.get("foundationModelArn"),
             "model_units": throughput.get("desiredModelUnits") or throughput.get("modelUnits"),
             "commitment_duration": throughput.get("commitmentDuration"),
-            "commitment_expiration_time": _timestamp(throughput.get("commitmentExpirationTime")),
-            "creation_time": _timestamp(throughput.get("creationTime")),
-            "last_modified_time": _timestamp(throughput.get("lastModifiedTime")),
+            "commitment_expiration_time": timestamp(throughput.get("commitmentExpirationTime")),
+            "creation_time": timestamp(throughput.get("creationTime")),
+            "last_modified_time": timestamp(throughput.get("lastModifiedTime")),
             "failure_message": throughput.get("failureMessage"),
             "region": region,
             "timeouts": timeouts,
@@ -484,10 +487,6 @@ def _parse_time(text: Any) -> dt.datetime | None:
         return None
 
 
-def _timestamp(value: Any) -> str | None:
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
 def _shown(value: Any) -> str:
     if value is None:
         return "none"
@@ -563,7 +562,7 @@ class ProvisionedModelThroughputArgs:
     tags are set to this resource's). Default: false."""
 
 
-class ProvisionedModelThroughput(Resource, module=PROVISIONED_MODEL_THROUGHPUT.module, name=PROVISIONED_MODEL_THROUGHPUT.name):
+class ProvisionedModelThroughput(BedrockResource, module=PROVISIONED_MODEL_THROUGHPUT.module, name=PROVISIONED_MODEL_THROUGHPUT.name):
     """Amazon Bedrock provisioned model throughput (``pulumi-python:dynamic/bedrock:ProvisionedModelThroughput``).
 
     Invoke the model through ``provisioned_model_arn``. Creating it waits until it is InService; a
@@ -580,18 +579,8 @@ class ProvisionedModelThroughput(Resource, module=PROVISIONED_MODEL_THROUGHPUT.m
     a second one. Protect committed throughput with ``opts=pulumi.ResourceOptions(protect=True)``
     so that a destroy or a replacing change is refused by Pulumi itself. To stop managing one
     before its commitment ends, use ``pulumi state delete <urn>``.
-
-    Resource options: ``protect=True`` makes Pulumi refuse to delete or replace it;
-    ``retain_on_delete=True`` makes Pulumi forget it without deleting it in AWS;
-    ``ignore_changes`` hides changes of the listed inputs from the provider (no update, no
-    replacement); ``replace_on_changes`` has **no effect** (the Python dynamic provider's diff
-    reports no changed property names); ``delete_before_replace`` overrides the provider's order.
-    Without an explicit name it is autonamed: a replacement gets a new name, while ``aliases``,
-    ``pulumi stack rename`` and project renames keep it. A replacement forced by ``replace_with``,
-    ``deleted_with`` or ``replacement_trigger`` gets a new name too; one forced by ``pulumi up
-    --replace`` or ``pulumi state taint`` reaches the provider as a new resource, so it needs
-    ``delete_before_replace=True``.
     """
+    __doc__ += RESOURCE_OPTIONS_DOC
 
     provisioned_model_arn: pulumi.Output[str]
     """The throughput's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking."""
@@ -622,8 +611,4 @@ class ProvisionedModelThroughput(Resource, module=PROVISIONED_MODEL_THROUGHPUT.m
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        args = args or ProvisionedModelThroughputArgs(**kwargs)
-        props = resource_props(args, INPUTS, OUTPUTS, resource_name)
-        # Outputs repeating an input under another key: secret whenever that input may be secret.
-        derived = {"tags": ("tags_all",), "model_arn": ("foundation_model_arn",)}
-        super().__init__(ProvisionedModelThroughputProvider(), resource_name, props, resource_options(args, opts, derived))
+        self._register(ProvisionedModelThroughputProvider(), resource_name, args or ProvisionedModelThroughputArgs(**kwargs), opts, INPUTS, OUTPUTS, derived={"tags": ("tags_all",), "model_arn": ("foundation_model_arn",)})
