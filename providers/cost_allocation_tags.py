@@ -42,7 +42,8 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from pulumi_bedrock_inference.identifiers import COST_ALLOCATION_TAGS
 
 from . import tags as tagging
-from .base import AUTONAME, BedrockProvider, BedrockResource
+from .base import BedrockProvider, BedrockResource
+from .naming import AUTONAME
 from .errors import InvalidRequestError, aws_call
 from .validation import InputChecker, contains_unknown, is_unknown, service_model
 

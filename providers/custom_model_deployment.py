@@ -19,11 +19,10 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from . import tags as tagging
 from pulumi_bedrock_inference.identifiers import CUSTOM_MODEL_DEPLOYMENT, parse_arn
 
-from .base import (
-    AUTONAME, RESOURCE_OPTIONS_DOC, BedrockProvider, BedrockResource, Replacing, client_token, ignore_not_found, same, same_or_absent,
-    timestamp,
-)
-from .errors import BedrockError, ConflictError, InvalidRequestError, NotFoundError, NotStabilizedError, aws_call
+from .base import RESOURCE_OPTIONS_DOC, BedrockProvider, BedrockResource, same, same_or_absent, timestamp
+from .errors import BedrockError, ConflictError, InvalidRequestError, NotFoundError, NotStabilizedError, aws_call, ignore_not_found
+from .naming import AUTONAME, Replacing
+from .tokens import client_token, create_with_token
 from .validation import InputChecker, api_rule, timeout_seconds
 from .waiter import Waiter, wait
 
@@ -140,18 +139,9 @@ class CustomModelDeploymentProvider(BedrockProvider):
         # `pulumi up` sends the same request and token, gets the same deployment and waits again.
         token = client_token("custom-model-deployment", region, name, request)
         label = self.label(name)
-
-        def send(token: str) -> str:
-            with aws_call("creating", label):
-                return client.create_custom_model_deployment(**request, clientRequestToken=token)["customModelDeploymentArn"]
-
-        def holder() -> str | None:
-            deployment = ignore_not_found(lambda: find_deployment(client, name, label))
-            return deployment["customModelDeploymentArn"] if deployment else None
-
         first: Mapping[str, Any] | None
         try:
-            arn, first = self.create_with_token(label, token, send, lambda arn: find_deployment(client, arn, label), holder)
+            arn, first = create_with_token(label, token, DeploymentCreate(client, request, label))
         except ConflictError as error:
             if not self.may_take_over(props):
                 raise ConflictError(
@@ -305,6 +295,26 @@ def find_deployment(client: Any, identifier: str, label: str) -> dict[str, Any]:
     """GetCustomModelDeployment by ARN or name; ResourceNotFoundException becomes NotFoundError."""
     with aws_call("reading", label):
         return client.get_custom_model_deployment(customModelDeploymentIdentifier=identifier)
+
+
+@dataclass(frozen=True)
+class DeploymentCreate:
+    """CreateCustomModelDeployment as a :class:`~.tokens.TokenCreate`."""
+
+    client: Any
+    request: Mapping[str, Any]
+    label: str
+
+    def send(self, token: str) -> str:
+        with aws_call("creating", self.label):
+            return self.client.create_custom_model_deployment(**self.request, clientRequestToken=token)["customModelDeploymentArn"]
+
+    def find(self, arn: str) -> dict[str, Any]:
+        return find_deployment(self.client, arn, self.label)
+
+    def holder(self) -> str | None:
+        deployment = ignore_not_found(lambda: find_deployment(self.client, self.request["modelDeploymentName"], self.label))
+        return deployment["customModelDeploymentArn"] if deployment else None
 
 
 def _progress_towards(deployment: dict[str, Any], model_arn: str) -> dict[str, Any]:

@@ -20,8 +20,11 @@ from pulumi_bedrock_inference.identifiers import (
     parse_arn, split_profile_id,
 )
 
-from .base import AUTONAME, RESOURCE_OPTIONS_DOC, BedrockProvider, BedrockResource, Replacing, client_token, ignore_not_found, timestamp
-from .errors import ConflictError, InvalidRequestError, NotFoundError, aws_call
+from . import tags as tagging
+from .base import RESOURCE_OPTIONS_DOC, BedrockProvider, BedrockResource, timestamp
+from .errors import ConflictError, InvalidRequestError, NotFoundError, aws_call, ignore_not_found
+from .naming import AUTONAME, Replacing
+from .tokens import client_token, create_with_token
 from .validation import InputChecker, StringRule, api_rule, is_unknown
 
 INPUTS = ("name", "description", "model_source", "tags", "region", "adopt_existing", AUTONAME)
@@ -110,18 +113,11 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
         if props.get("description"):
             request["description"] = props["description"]
         if tags_all:
-            request["tags"] = [{"key": k, "value": v} for k, v in sorted(tags_all.items())]
+            request["tags"] = tagging.to_aws(tags_all)
         token = client_token("inference-profile", region, name, request)
         label = self.label(name)
-
-        def send(token: str) -> str:
-            with aws_call("creating", label):
-                return client.create_inference_profile(**request, clientRequestToken=token)["inferenceProfileArn"]
-
         try:
-            arn, profile = self.create_with_token(
-                label, token, send, lambda arn: find_profile(client, arn, label), lambda: _arn_named(client, name, label)
-            )
+            arn, profile = create_with_token(label, token, ProfileCreate(client, request, label))
         except ConflictError as error:
             if not self.may_take_over(props):
                 raise ConflictError(
@@ -274,6 +270,25 @@ def find_profile_by_name(client: Any, name: str, label: str) -> dict[str, Any]:
                 if summary.get("inferenceProfileName") == name:
                     return summary
     raise NotFoundError("finding", label, "ResourceNotFoundException", "no application inference profile has this name")
+
+
+@dataclass(frozen=True)
+class ProfileCreate:
+    """CreateInferenceProfile as a :class:`~.tokens.TokenCreate`."""
+
+    client: Any
+    request: Mapping[str, Any]
+    label: str
+
+    def send(self, token: str) -> str:
+        with aws_call("creating", self.label):
+            return self.client.create_inference_profile(**self.request, clientRequestToken=token)["inferenceProfileArn"]
+
+    def find(self, arn: str) -> dict[str, Any]:
+        return find_profile(self.client, arn, self.label)
+
+    def holder(self) -> str | None:
+        return _arn_named(self.client, self.request["inferenceProfileName"], self.label)
 
 
 def _arn_named(client: Any, name: str, label: str) -> str | None:

@@ -22,11 +22,11 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from . import waiter as waiting
 from pulumi_bedrock_inference.identifiers import COMMITMENT_DURATIONS, PROVISIONED_MODEL_THROUGHPUT, parse_arn
 
-from .base import (
-    AUTONAME, RESOURCE_OPTIONS_DOC, BedrockProvider, BedrockResource, Replacing, client_token, ignore_not_found, same_or_absent,
-    timestamp,
-)
-from .errors import ConflictError, InvalidRequestError, NotStabilizedError, aws_call
+from . import tags as tagging
+from .base import RESOURCE_OPTIONS_DOC, BedrockProvider, BedrockResource, same_or_absent, timestamp
+from .errors import ConflictError, InvalidRequestError, NotStabilizedError, aws_call, ignore_not_found
+from .naming import AUTONAME, Replacing
+from .tokens import client_token, create_with_token
 from .validation import InputChecker, IntegerRule, api_rule, contains_unknown, is_unknown, timeout_seconds
 
 INPUTS = (
@@ -164,7 +164,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         if props.get("commitment_duration"):
             request["commitmentDuration"] = props["commitment_duration"]
         if tags_all:
-            request["tags"] = [{"key": k, "value": v} for k, v in sorted(tags_all.items())]
+            request["tags"] = tagging.to_aws(tags_all)
         token = client_token("provisioned-model-throughput", region, name, request)
         arn, first = self._create_or_adopt(client, request, token, props, tags_all)
         throughput = self._wait(
@@ -189,17 +189,8 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         """The new (or taken-over) throughput's ARN, with its first description when one was read."""
         name = request["provisionedModelName"]
         label = self.label(name)
-
-        def send(token: str) -> str:
-            with aws_call("creating", label):
-                return client.create_provisioned_model_throughput(**request, clientRequestToken=token)["provisionedModelArn"]
-
-        def holder() -> str | None:
-            throughput = ignore_not_found(lambda: find_throughput(client, name, label))
-            return throughput["provisionedModelArn"] if throughput else None
-
         try:
-            arn, first = self.create_with_token(label, token, send, lambda arn: find_throughput(client, arn, label), holder)
+            arn, first = create_with_token(label, token, ThroughputCreate(client, request, label))
         except ConflictError as error:
             if not self.may_take_over(props):
                 raise ConflictError(
@@ -378,6 +369,26 @@ def find_throughput(client: Any, identifier: str, label: str) -> dict[str, Any]:
     """GetProvisionedModelThroughput by name or ARN; ResourceNotFoundException becomes NotFoundError."""
     with aws_call("reading", label):
         return client.get_provisioned_model_throughput(provisionedModelId=identifier)
+
+
+@dataclass(frozen=True)
+class ThroughputCreate:
+    """CreateProvisionedModelThroughput as a :class:`~.tokens.TokenCreate`."""
+
+    client: Any
+    request: Mapping[str, Any]
+    label: str
+
+    def send(self, token: str) -> str:
+        with aws_call("creating", self.label):
+            return self.client.create_provisioned_model_throughput(**self.request, clientRequestToken=token)["provisionedModelArn"]
+
+    def find(self, arn: str) -> dict[str, Any]:
+        return find_throughput(self.client, arn, self.label)
+
+    def holder(self) -> str | None:
+        throughput = ignore_not_found(lambda: find_throughput(self.client, self.request["provisionedModelName"], self.label))
+        return throughput["provisionedModelArn"] if throughput else None
 
 
 def _model_key(model: Any) -> tuple[str, str, str | None] | None:
