@@ -51,7 +51,10 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence
 
-from pulumi_bedrock_inference.partitions import DEFAULT_PARTITION, PARTITION_PATTERN, REGION_PATTERN, partition_of, service_regions
+from pulumi_bedrock_inference.identifiers import (
+    DEFAULT_PARTITION, GEOGRAPHY_REGION_PREFIXES, GET_PROFILE_ACTION, GLOBAL_GEOGRAPHY, INFERENCE_PROFILE_ARN_KEY, INVOKE_ACTION,
+    PARTITION_PATTERN, STREAM_ACTION, bedrock_arn, foundation_model_arn, parse_arn, partition_of, service_regions, split_profile_id,
+)
 from pulumi_bedrock_inference.patterns import LinearPattern
 
 from ..providers.validation import api_rule
@@ -78,10 +81,7 @@ __all__ = [
     "role_policy",
 ]
 
-INVOKE_ACTION = "bedrock:InvokeModel"
-STREAM_ACTION = "bedrock:InvokeModelWithResponseStream"
-GET_PROFILE_ACTION = "bedrock:GetInferenceProfile"
-CONDITION_KEY = "bedrock:InferenceProfileArn"
+CONDITION_KEY = INFERENCE_PROFILE_ARN_KEY
 CONDITION_OPERATOR = "ArnEquals"
 """The key's value type is an ARN, so it is compared with an ARN operator."""
 REQUESTED_REGION_KEY = "aws:RequestedRegion"
@@ -96,10 +96,6 @@ INLINE_POLICY_LIMIT = 10_240
 
 ENDPOINT_RESOURCE_TYPES = ("application-inference-profile", "provisioned-model", "custom-model-deployment")
 
-_ARN = LinearPattern(
-    rf"arn:(?P<partition>{PARTITION_PATTERN}):bedrock:(?P<region>(?:{REGION_PATTERN})?):(?P<account>\d{{12}})?:"
-    r"(?P<type>[a-z-]+)/(?P<id>[^*?\s]+)"
-)
 _ROLE_ARN = LinearPattern(rf"arn:{PARTITION_PATTERN}:iam::\d{{12}}:role/(?:[^*?\s]*/)?(?P<name>[^/*?\s]+)")
 _PRODUCT_ID = LinearPattern(r"prod-[a-z0-9]+")
 ROLE_NAME_RULE = api_rule("PutRolePolicy", "RoleName", service="iam")
@@ -186,12 +182,12 @@ def merged_invoke_policy_document(
     sids: dict[str, int] = {}
     for models, profiles in routes.items():
         through = {CONDITION_OPERATOR: {CONDITION_KEY: profiles[0] if len(profiles) == 1 else sorted(set(profiles))}}
-        regional = [arn for arn in models if _ARN.fullmatch(arn).group("region")]  # type: ignore[union-attr]
+        regional = [arn for arn in models if parse_arn(arn).region]  # type: ignore[union-attr]
         regionless = [arn for arn in models if arn not in regional]
         if not regionless:
             statements.append(_allow(_sid("InvokeModelsThroughProfile", sids), actions, regional, _merge(through, tiers)))
             continue
-        source_regions = sorted({_ARN.fullmatch(arn).group("region") for arn in regional})  # type: ignore[union-attr]
+        source_regions = sorted({parse_arn(arn).region for arn in regional})  # type: ignore[union-attr]
         if regional:
             in_region = {"StringEquals": {REQUESTED_REGION_KEY: source_regions[0] if len(source_regions) == 1 else source_regions}}
             statements.append(_allow(_sid("InvokeModelInSourceRegion", sids), actions, regional, _merge(through, in_region, tiers)))
@@ -216,7 +212,7 @@ def _check_endpoint(endpoint: Endpoint, invoked: list[str], read: list[str], rou
         model = _parse(arn, "models[]", ("foundation-model",))
         if model["partition"] != parsed["partition"]:
             raise ValueError(f"models[] {arn!r} is in partition {model['partition']}, the profile in {parsed['partition']}")
-    if all(not _ARN.fullmatch(arn).group("region") for arn in model_arns):  # type: ignore[union-attr]
+    if all(not parse_arn(arn).region for arn in model_arns):  # type: ignore[union-attr]
         raise ValueError(f"models of {model_id!r} name no region: a profile's models include its source region's model")
     invoked.append(model_id)
     if endpoint.source_profile:
@@ -227,15 +223,15 @@ def _check_endpoint(endpoint: Endpoint, invoked: list[str], read: list[str], rou
 
 
 def _parse(arn: Any, field: str, types: tuple[str, ...]) -> dict[str, str]:
-    match = _ARN.fullmatch(arn) if isinstance(arn, str) else None
-    if not match or match.group("type") not in types:
+    parsed = parse_arn(arn)
+    if parsed is None or not parsed.is_canonical or parsed.resource_type not in types:
         kinds = " or ".join(types)
         raise ValueError(f"{field} must be the ARN of a Bedrock {kinds} (arn:<partition>:bedrock:<region>:...), got {arn!r}")
-    if (match.group("type") == "foundation-model") != (match.group("account") is None):
+    if (parsed.resource_type == "foundation-model") != (not parsed.account):
         raise ValueError(f"{field} {arn!r}: a foundation-model ARN has no account, every other Bedrock ARN has one")
-    if match.group("type") != "foundation-model" and not match.group("region"):
+    if parsed.resource_type != "foundation-model" and not parsed.region:
         raise ValueError(f"{field} {arn!r} names no region: only a foundation-model ARN may be region-less")
-    return {key: match.group(key) or "" for key in ("partition", "region", "account", "type", "id")}
+    return {"partition": parsed.partition, "region": parsed.region, "account": parsed.account, "type": parsed.resource_type, "id": parsed.resource_id}
 
 
 def _service_tier_condition(service_tiers: Optional[Sequence[str]]) -> dict[str, Any]:
@@ -336,12 +332,13 @@ def _model_arns(models: Any) -> list[str]:
 
 def _system_profile_source(model_source: Any) -> Optional[str]:
     copy_from = (model_source or {}).get("copy_from") or ""
-    return copy_from if ":inference-profile/" in copy_from else None
+    parsed = parse_arn(copy_from)
+    return copy_from if parsed is not None and parsed.resource_type == "inference-profile" else None
 
 
 def regions_of(model_arns: Iterable[str]) -> list[str]:
     """The regions named by ``model_arns``, sorted; a region-less ARN (a ``global.`` profile's) names none."""
-    return sorted({arn.split(":")[3] for arn in model_arns if arn.count(":") >= 5 and arn.split(":")[3]})
+    return sorted({parsed.region for parsed in map(parse_arn, model_arns) if parsed is not None and parsed.region})
 
 
 # attaching a policy to a role
@@ -464,11 +461,6 @@ PROFILE_ID_LENGTH = 12
 ENDPOINT_ID_LENGTH = 12
 """Characters of a throughput's or deployment's ID in its ARN."""
 
-GEOGRAPHY_REGION_PREFIXES: Mapping[str, tuple[str, ...]] = {
-    "us": ("us-",), "eu": ("eu-",), "apac": ("ap-",), "jp": ("ap-northeast-",), "au": ("ap-southeast-",),
-    "ca": ("ca-",), "us-gov": ("us-gov-",),
-}
-"""The regions a geographic profile may route to are among its geography's, which name-prefixes bound."""
 
 
 def planned_region(region: Any) -> Optional[str]:
@@ -499,23 +491,23 @@ def planned_endpoint(kind: str, model: Any, region: Optional[str]) -> Endpoint:
     account = "0" * 12
     if kind != "profile":
         resource = "provisioned-model" if kind == "provisioned" else "custom-model-deployment"
-        return Endpoint(f"arn:{partition}:bedrock:{home}:{account}:{resource}/{'x' * ENDPOINT_ID_LENGTH}")
-    profile = f"arn:{partition}:bedrock:{home}:{account}:application-inference-profile/{'x' * PROFILE_ID_LENGTH}"
+        return Endpoint(bedrock_arn(partition, home, account, resource, "x" * ENDPOINT_ID_LENGTH))
+    profile = bedrock_arn(partition, home, account, "application-inference-profile", "x" * PROFILE_ID_LENGTH)
     model_text = model if isinstance(model, str) else ""
     source_id = model_text.rsplit("/", 1)[-1]
-    prefix, _, model_id = source_id.partition(".")
-    if model_text and prefix == "global":
-        models = (f"arn:{partition}:bedrock:::foundation-model/{model_id}", f"arn:{partition}:bedrock:{home}::foundation-model/{model_id}")
-        return Endpoint(profile, models, f"arn:{partition}:bedrock:{home}:{account}:inference-profile/{source_id}")
-    if model_text and prefix in GEOGRAPHY_REGION_PREFIXES:
-        candidates = [r for r in service_regions().get(partition, ()) if r.startswith(GEOGRAPHY_REGION_PREFIXES[prefix])] or regions
-        models = tuple(f"arn:{partition}:bedrock:{r}::foundation-model/{model_id}" for r in candidates)
-        return Endpoint(profile, models, f"arn:{partition}:bedrock:{home}:{account}:inference-profile/{source_id}")
+    geography, model_id = split_profile_id(source_id)
+    if model_text and geography == GLOBAL_GEOGRAPHY:
+        models = (foundation_model_arn("", model_id, partition), foundation_model_arn(home, model_id, partition))
+        return Endpoint(profile, models, bedrock_arn(partition, home, account, "inference-profile", source_id))
+    if model_text and geography is not None:
+        candidates = [r for r in service_regions().get(partition, ()) if r.startswith(GEOGRAPHY_REGION_PREFIXES[geography])] or regions
+        models = tuple(foundation_model_arn(r, model_id, partition) for r in candidates)
+        return Endpoint(profile, models, bedrock_arn(partition, home, account, "inference-profile", source_id))
     if model_text:
-        return Endpoint(profile, (f"arn:{partition}:bedrock:{home}::foundation-model/{source_id}",))
+        return Endpoint(profile, (foundation_model_arn(home, source_id, partition),))
     # the model is an Output: any Bedrock region of the partition
-    models = tuple(f"arn:{partition}:bedrock:{r}::foundation-model/{'x' * 64}" for r in service_regions().get(partition, regions))
-    return Endpoint(profile, models, f"arn:{partition}:bedrock:{home}:{account}:inference-profile/{'x' * 70}")
+    models = tuple(foundation_model_arn(r, "x" * 64, partition) for r in service_regions().get(partition, regions))
+    return Endpoint(profile, models, bedrock_arn(partition, home, account, "inference-profile", "x" * 70))
 
 
 def planned_size(endpoints: Sequence[Endpoint], streaming: bool, service_tiers: Optional[Sequence[str]], marketplace_product_ids: Optional[Sequence[str]]) -> int:

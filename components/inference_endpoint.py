@@ -23,7 +23,8 @@ from ..providers.custom_model_deployment import CustomModelDeployment
 from ..providers.inference_profile import DESCRIPTION_RULE as PROFILE_DESCRIPTION_RULE
 from ..providers.inference_profile import NAME_RULE as PROFILE_NAME_RULE
 from ..providers.inference_profile import ApplicationInferenceProfile
-from ..providers.provisioned_throughput import COMMITMENT_DURATIONS, ProvisionedModelThroughput
+from ..identifiers import COMMITMENT_DURATIONS
+from ..providers.provisioned_throughput import MODEL_UNITS_RULE, ProvisionedModelThroughput
 from ..providers.provisioned_throughput import NAME_RULE as THROUGHPUT_NAME_RULE
 from . import iam
 from .validation import (
@@ -310,9 +311,9 @@ def _check_throughput(label: str, throughput: Any) -> None:
     check_fields(label, throughput, THROUGHPUT_ARGUMENTS, "provisioned_throughput.")
     units = throughput.get("model_units")
     if units is None:
-        raise InvalidArgumentError(label, "provisioned_throughput.model_units", "is required: a whole number of model units ≥ 1")
-    if not isinstance(units, pulumi.Output) and (isinstance(units, bool) or not isinstance(units, int) or units < 1):
-        raise InvalidArgumentError(label, "provisioned_throughput.model_units", f"must be a whole number ≥ 1, got {units!r}")
+        raise InvalidArgumentError(label, "provisioned_throughput.model_units", f"is required: {MODEL_UNITS_RULE} model units")
+    if not isinstance(units, pulumi.Output) and (isinstance(units, bool) or not isinstance(units, int) or MODEL_UNITS_RULE.problem(units)):
+        raise InvalidArgumentError(label, "provisioned_throughput.model_units", f"must be {MODEL_UNITS_RULE}, got {units!r}")
     duration = throughput.get("commitment_duration")
     if duration is not None and not isinstance(duration, pulumi.Output) and duration not in COMMITMENT_DURATIONS:
         raise InvalidArgumentError(

@@ -12,10 +12,9 @@ from typing import Any, Literal, Mapping
 import pulumi
 from pulumi.output import Unknown
 
+from ..identifiers import foundation_model_id, is_model_id, parse_arn, split_profile_id
 from ..providers import tags as tagging
-from ..providers.base import BEDROCK_ARN
 from ..providers.config import ProviderConfig
-from ..providers.inference_profile import COPY_FROM_ID_RULE, GEOGRAPHIC_PREFIXES
 from ..providers.validation import StringRule
 
 ModelKind = Literal["foundation-model", "system-profile", "custom-model"]
@@ -52,27 +51,22 @@ class Model:
 
 def classify_model(model: str) -> Model | None:
     """The kind of model ``model`` names, or None when it is none of :data:`MODEL_MEANING`."""
-    arn = BEDROCK_ARN.fullmatch(model)
+    arn = parse_arn(model)
     if arn:
-        kind = _ARN_KINDS.get(arn.group("kind"))
+        kind = _ARN_KINDS.get(arn.resource_type)
         if kind is None or "*" in model:
             return None
-        return Model(kind, model if kind == "custom-model" else _foundation_model_id(arn.group("id")))
-    if model.startswith("arn:") or COPY_FROM_ID_RULE.problem(model):
+        return Model(kind, model if kind == "custom-model" else foundation_model_id(arn.resource_id))
+    if model.startswith("arn:") or not is_model_id(model):
         return None
-    kind = "system-profile" if model.split(".", 1)[0] in GEOGRAPHIC_PREFIXES else "foundation-model"
-    return Model(kind, _foundation_model_id(model))
+    kind = "system-profile" if split_profile_id(model)[0] is not None else "foundation-model"
+    return Model(kind, foundation_model_id(model))
 
 
 def base_model_id(model: str) -> str:
     """``model``'s foundation model ID or custom model ARN (``model`` itself when it is unclassifiable)."""
     classified = classify_model(model)
     return classified.base_model_id if classified else model
-
-
-def _foundation_model_id(model_or_profile_id: str) -> str:
-    prefix, _, rest = model_or_profile_id.partition(".")
-    return rest if prefix in GEOGRAPHIC_PREFIXES and rest else model_or_profile_id
 
 
 def stack_default_tags() -> dict[str, str]:

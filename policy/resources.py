@@ -14,18 +14,23 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from pulumi_policy.proxy import UnknownValueError
 
-from pulumi_bedrock_inference.providers.inference_profile import GEOGRAPHIC_PREFIXES
+from pulumi_bedrock_inference.identifiers import (
+    APPLICATION_INFERENCE_PROFILE,
+    CUSTOM_MODEL_DEPLOYMENT,
+    PROVISIONED_MODEL_THROUGHPUT,
+    parse_arn,
+    split_profile_id,
+)
 
-DYNAMIC_INFERENCE_PROFILE = "pulumi-python:dynamic/bedrock:ApplicationInferenceProfile"
-DYNAMIC_CUSTOM_MODEL_DEPLOYMENT = "pulumi-python:dynamic/bedrock:CustomModelDeployment"
-DYNAMIC_PROVISIONED_THROUGHPUT = "pulumi-python:dynamic/bedrock:ProvisionedModelThroughput"
+DYNAMIC_INFERENCE_PROFILE = str(APPLICATION_INFERENCE_PROFILE)
+DYNAMIC_CUSTOM_MODEL_DEPLOYMENT = str(CUSTOM_MODEL_DEPLOYMENT)
+DYNAMIC_PROVISIONED_THROUGHPUT = str(PROVISIONED_MODEL_THROUGHPUT)
 AWS_INFERENCE_PROFILE = "aws:bedrock/inferenceProfile:InferenceProfile"
 AWS_PROVISIONED_THROUGHPUT = "aws:bedrock/provisionedModelThroughput:ProvisionedModelThroughput"
 
@@ -41,10 +46,6 @@ IAM_POLICY_DOCUMENT_TYPES = (
     "aws:iam/groupPolicy:GroupPolicy",
 )
 IAM_ROLE = "aws:iam/role:Role"
-
-# Geography prefixes of system (cross-region) inference profile IDs, e.g. "eu.anthropic...".
-_GEOGRAPHY = re.compile(rf"^(?P<geo>{'|'.join(re.escape(g) for g in sorted(GEOGRAPHIC_PREFIXES))})\.(?P<model>.+)$")
-_ARN = re.compile(r"^arn:aws[a-z-]*:bedrock:(?P<region>[a-z0-9-]*):(?P<account>\d*):(?P<kind>[a-z-]+)/(?P<rest>.+)$")
 
 
 def _is_dynamic(resource_type: str) -> bool:
@@ -115,10 +116,10 @@ def parse_model_reference(reference: str) -> ModelReference:
     """Split an ID or ARN of a foundation model, system profile or custom model."""
     region: Optional[str] = None
     identifier = reference
-    arn = _ARN.match(reference)
+    arn = parse_arn(reference)
     if arn:
-        region = arn["region"] or None
-        kind, rest = arn["kind"], arn["rest"]
+        region = arn.region or None
+        kind, rest = arn.resource_type, arn.resource_id
         if kind == "custom-model":
             base = rest.rsplit("/", 1)[0] if "/" in rest else ""
             identifier = "" if base in ("", "imported") else base
@@ -126,10 +127,7 @@ def parse_model_reference(reference: str) -> ModelReference:
             identifier = rest
         else:
             identifier = ""
-    geography = None
-    match = _GEOGRAPHY.match(identifier)
-    if match:
-        geography, identifier = match["geo"], match["model"]
+    geography, identifier = split_profile_id(identifier)
     return ModelReference(identifier or None, geography, region)
 
 

@@ -37,10 +37,13 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from pulumi_bedrock_inference.identifiers import COST_ALLOCATION_TAGS
 
 from . import tags as tagging
-from .base import AUTONAME, BedrockProvider, resource_props
+from .base import BedrockProvider, BedrockResource
+from .naming import AUTONAME
 from .errors import InvalidRequestError, aws_call
 from .validation import InputChecker, contains_unknown, is_unknown, service_model
 
@@ -263,7 +266,7 @@ class CostAllocationTagsArgs:
     the region). Default: stack config ``aws:region``, else ``AWS_REGION``. Updated in place."""
 
 
-class CostAllocationTags(Resource, module="costexplorer", name="CostAllocationTags"):
+class CostAllocationTags(BedrockResource, module=COST_ALLOCATION_TAGS.module, name=COST_ALLOCATION_TAGS.name):
     """Tag keys activated as AWS cost allocation tags (``pulumi-python:dynamic/costexplorer:CostAllocationTags``).
 
     A key AWS billing has not seen yet is ``pending``, not an error: the next ``pulumi up`` after
@@ -292,6 +295,4 @@ class CostAllocationTags(Resource, module="costexplorer", name="CostAllocationTa
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        args = args or CostAllocationTagsArgs(**kwargs)
-        props = resource_props(args, INPUTS, OUTPUTS, resource_name)
-        super().__init__(CostAllocationTagsProvider(), resource_name, props, opts)
+        self._register(CostAllocationTagsProvider(), resource_name, args or CostAllocationTagsArgs(**kwargs), opts, INPUTS, OUTPUTS)

@@ -14,11 +14,15 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional, TypedDict
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from . import tags as tagging
-from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props, same, same_or_absent
-from .errors import BedrockError, ConflictError, InvalidRequestError, NotFoundError, NotStabilizedError, aws_call
+from pulumi_bedrock_inference.identifiers import CUSTOM_MODEL_DEPLOYMENT, parse_arn
+
+from .base import RESOURCE_OPTIONS_DOC, BedrockProvider, BedrockResource, same, same_or_absent, timestamp
+from .errors import BedrockError, ConflictError, InvalidRequestError, NotFoundError, NotStabilizedError, aws_call, ignore_not_found
+from .naming import AUTONAME, Replacing
+from .tokens import client_token, create_with_token
 from .validation import InputChecker, api_rule, timeout_seconds
 from .waiter import Waiter, wait
 
@@ -115,7 +119,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
             return
         if not isinstance(region, str):
             return
-        arn_region = BEDROCK_ARN.fullmatch(model_arn).group("region")  # type: ignore[union-attr]
+        arn_region = parse_arn(model_arn).region  # type: ignore[union-attr]
         if arn_region != region:
             checker.fail("model_arn", f"is in region {arn_region}, but the deployment is created in {region}")
 
@@ -135,18 +139,9 @@ class CustomModelDeploymentProvider(BedrockProvider):
         # `pulumi up` sends the same request and token, gets the same deployment and waits again.
         token = client_token("custom-model-deployment", region, name, request)
         label = self.label(name)
-
-        def send(token: str) -> str:
-            with aws_call("creating", label):
-                return client.create_custom_model_deployment(**request, clientRequestToken=token)["customModelDeploymentArn"]
-
-        def holder() -> str | None:
-            deployment = ignore_not_found(lambda: find_deployment(client, name, label))
-            return deployment["customModelDeploymentArn"] if deployment else None
-
         first: Mapping[str, Any] | None
         try:
-            arn, first = self.create_with_token(label, token, send, lambda arn: find_deployment(client, arn, label), holder)
+            arn, first = create_with_token(label, token, DeploymentCreate(client, request, label))
         except ConflictError as error:
             if not self.may_take_over(props):
                 raise ConflictError(
@@ -206,7 +201,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
             raise NotStabilizedError("creating", label, "Failed", f"{error.aws_message}. {cleanup}") from error
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        region = props.get("region") or BEDROCK_ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
+        region = props.get("region") or parse_arn(id_).region  # type: ignore[union-attr]
         client = self.client(region)
         label = self.label(props.get("name") or id_)
         deployment = ignore_not_found(lambda: find_deployment(client, id_, label))
@@ -254,7 +249,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
         )
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        region = props.get("region") or BEDROCK_ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
+        region = props.get("region") or parse_arn(id_).region  # type: ignore[union-attr]
         timeout = timeout_seconds(props.get("timeouts"), "delete", DEFAULT_TIMEOUTS["delete"])
         self._delete_and_wait(self.client(region), id_, props.get("name") or id_, timeout)
 
@@ -282,8 +277,8 @@ class CustomModelDeploymentProvider(BedrockProvider):
             "model_arn": deployment.get("modelArn"),
             "description": deployment.get("description"),
             "status": deployment.get("status"),
-            "created_at": _timestamp(deployment.get("createdAt")),
-            "last_updated_at": _timestamp(deployment.get("lastUpdatedAt")),
+            "created_at": timestamp(deployment.get("createdAt")),
+            "last_updated_at": timestamp(deployment.get("lastUpdatedAt")),
             "failure_message": deployment.get("failureMessage"),
             "update_details": {"model_arn": details.get("modelArn"), "update_status": details.get("updateStatus")}
             if details else None,
@@ -302,6 +297,26 @@ def find_deployment(client: Any, identifier: str, label: str) -> dict[str, Any]:
         return client.get_custom_model_deployment(customModelDeploymentIdentifier=identifier)
 
 
+@dataclass(frozen=True)
+class DeploymentCreate:
+    """CreateCustomModelDeployment as a :class:`~.tokens.TokenCreate`."""
+
+    client: Any
+    request: Mapping[str, Any]
+    label: str
+
+    def send(self, token: str) -> str:
+        with aws_call("creating", self.label):
+            return self.client.create_custom_model_deployment(**self.request, clientRequestToken=token)["customModelDeploymentArn"]
+
+    def find(self, arn: str) -> dict[str, Any]:
+        return find_deployment(self.client, arn, self.label)
+
+    def holder(self) -> str | None:
+        deployment = ignore_not_found(lambda: find_deployment(self.client, self.request["modelDeploymentName"], self.label))
+        return deployment["customModelDeploymentArn"] if deployment else None
+
+
 def _progress_towards(deployment: dict[str, Any], model_arn: str) -> dict[str, Any]:
     """The deployment with ``updateDetails`` about the update to ``model_arn`` only.
 
@@ -313,10 +328,6 @@ def _progress_towards(deployment: dict[str, Any], model_arn: str) -> dict[str, A
         return deployment
     status = "UpdateCompleted" if not details and deployment.get("modelArn") == model_arn else "Updating"
     return {**deployment, "updateDetails": {"modelArn": model_arn, "updateStatus": status}}
-
-
-def _timestamp(value: Any) -> str | None:
-    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 # the resource
@@ -361,22 +372,12 @@ class CustomModelDeploymentArgs:
     as a failed create is). Default: false."""
 
 
-class CustomModelDeployment(Resource, module="bedrock", name="CustomModelDeployment"):
+class CustomModelDeployment(BedrockResource, module=CUSTOM_MODEL_DEPLOYMENT.module, name=CUSTOM_MODEL_DEPLOYMENT.name):
     """An Amazon Bedrock custom model deployment (``pulumi-python:dynamic/bedrock:CustomModelDeployment``).
 
     Serves a custom model on demand: invoke it with ``arn`` as the ``modelId``.
-
-    Resource options: ``protect=True`` makes Pulumi refuse to delete or replace it;
-    ``retain_on_delete=True`` makes Pulumi forget it without deleting it in AWS;
-    ``ignore_changes`` hides changes of the listed inputs from the provider (no update, no
-    replacement); ``replace_on_changes`` has **no effect** (the Python dynamic provider's diff
-    reports no changed property names); ``delete_before_replace`` overrides the provider's order.
-    Without an explicit name it is autonamed: a replacement gets a new name, while ``aliases``,
-    ``pulumi stack rename`` and project renames keep it. A replacement forced by ``replace_with``,
-    ``deleted_with`` or ``replacement_trigger`` gets a new name too; one forced by ``pulumi up
-    --replace`` or ``pulumi state taint`` reaches the provider as a new resource, so it needs
-    ``delete_before_replace=True``.
     """
+    __doc__ += RESOURCE_OPTIONS_DOC
 
     arn: pulumi.Output[str]
     """The deployment's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking."""
@@ -404,8 +405,4 @@ class CustomModelDeployment(Resource, module="bedrock", name="CustomModelDeploym
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        args = args or CustomModelDeploymentArgs(**kwargs)
-        props = resource_props(args, INPUTS, OUTPUTS, resource_name)
-        # Outputs repeating an input under another key: secret whenever that input may be secret.
-        derived = {"tags": ("tags_all",), "model_arn": ("update_details",)}
-        super().__init__(CustomModelDeploymentProvider(), resource_name, props, resource_options(args, opts, derived))
+        self._register(CustomModelDeploymentProvider(), resource_name, args or CustomModelDeploymentArgs(**kwargs), opts, INPUTS, OUTPUTS, derived={"tags": ("tags_all",), "model_arn": ("update_details",)})

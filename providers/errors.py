@@ -8,8 +8,8 @@ because the engine shows a provider exception to the user as its message and not
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # botocore is imported on the first error, not when a Pulumi program imports this
     from botocore.exceptions import ClientError
@@ -88,3 +88,11 @@ def aws_call(action: str, resource: str) -> Iterator[None]:
         if isinstance(error, ClientError):
             raise from_client_error(error, action, resource) from error
         raise
+
+
+def ignore_not_found(call: Callable[[], Any]) -> Any:
+    """Run ``call``; a resource that is already gone is not an error (delete, read)."""
+    try:
+        return call()
+    except NotFoundError:
+        return None

@@ -12,10 +12,19 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, TypedDict
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props
-from .errors import ConflictError, InvalidRequestError, NotFoundError, aws_call
+from pulumi_bedrock_inference.identifiers import (
+    APPLICATION_INFERENCE_PROFILE, GEOGRAPHIC_PREFIXES, MODEL_ID_MAX_LENGTH,  # noqa: F401 (GEOGRAPHIC_PREFIXES: its old home)
+    MODEL_ID_PATTERN, bedrock_arn, foundation_model_arn,
+    parse_arn, split_profile_id,
+)
+
+from . import tags as tagging
+from .base import RESOURCE_OPTIONS_DOC, BedrockProvider, BedrockResource, timestamp
+from .errors import ConflictError, InvalidRequestError, NotFoundError, aws_call, ignore_not_found
+from .naming import AUTONAME, Replacing
+from .tokens import client_token, create_with_token
 from .validation import InputChecker, StringRule, api_rule, is_unknown
 
 INPUTS = ("name", "description", "model_source", "tags", "region", "adopt_existing", AUTONAME)
@@ -28,11 +37,7 @@ DESCRIPTION_RULE = api_rule("CreateInferenceProfile", "description").meaning_is(
     "letters, digits, : and ., each optionally followed by one space, _ or -"
 )
 COPY_FROM_ARN_RULE = api_rule("CreateInferenceProfile", "modelSource.copyFrom")
-COPY_FROM_ID_RULE = StringRule(1, 2048, r"[a-z0-9-]{1,63}[.][a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})*([:][a-z0-9-]{1,63}){0,2}")
-
-GEOGRAPHIC_PREFIXES = frozenset({"us", "eu", "apac", "jp", "au", "ca", "global", "us-gov"})
-"""First segment of a system-defined (cross-region) inference profile ID, e.g. ``us.``."""
-
+COPY_FROM_ID_RULE = StringRule(1, MODEL_ID_MAX_LENGTH, MODEL_ID_PATTERN)
 
 
 class ApplicationInferenceProfileProvider(BedrockProvider):
@@ -86,7 +91,7 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
                 )
                 return
             region = checker.inputs.get("region")
-            arn_region = BEDROCK_ARN.fullmatch(copy_from).group("region")  # type: ignore[union-attr]
+            arn_region = parse_arn(copy_from).region  # type: ignore[union-attr]
             if isinstance(region, str) and arn_region and arn_region != region:
                 checker.fail("model_source.copy_from", f"is in region {arn_region}, but the profile is created in {region}")
         elif COPY_FROM_ID_RULE.problem(copy_from):
@@ -108,18 +113,11 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
         if props.get("description"):
             request["description"] = props["description"]
         if tags_all:
-            request["tags"] = [{"key": k, "value": v} for k, v in sorted(tags_all.items())]
+            request["tags"] = tagging.to_aws(tags_all)
         token = client_token("inference-profile", region, name, request)
         label = self.label(name)
-
-        def send(token: str) -> str:
-            with aws_call("creating", label):
-                return client.create_inference_profile(**request, clientRequestToken=token)["inferenceProfileArn"]
-
         try:
-            arn, profile = self.create_with_token(
-                label, token, send, lambda arn: find_profile(client, arn, label), lambda: _arn_named(client, name, label)
-            )
+            arn, profile = create_with_token(label, token, ProfileCreate(client, request, label))
         except ConflictError as error:
             if not self.may_take_over(props):
                 raise ConflictError(
@@ -141,10 +139,10 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
         if copy_from.startswith("arn:"):
             return copy_from
         known = _KNOWN_SOURCES.setdefault(client, _KnownSources())
-        if copy_from.split(".", 1)[0] in GEOGRAPHIC_PREFIXES:
+        if split_profile_id(copy_from)[0] is not None:
             arn = known.profile_arns.get(copy_from)
             if arn is None and known.account:
-                arn = f"arn:{client.meta.partition}:bedrock:{region}:{known.account}:inference-profile/{copy_from}"
+                arn = bedrock_arn(client.meta.partition, region, known.account, "inference-profile", copy_from)
             if arn is None:
                 try:
                     arn = find_profile(client, copy_from, f'system inference profile "{copy_from}"')["inferenceProfileArn"]
@@ -155,7 +153,7 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
                     ) from error
                 known.remember(copy_from, arn)
             return arn
-        return f"arn:{client.meta.partition}:bedrock:{region}::foundation-model/{copy_from}"
+        return foundation_model_arn(region, copy_from, client.meta.partition)
 
     def _adopt(self, client: Any, name: str, copy_from: str, description: str | None, tags_all: dict[str, str]) -> str:
         profile = find_profile_by_name(client, name, self.label(name))
@@ -176,7 +174,7 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
         return arn
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        region = props.get("region") or BEDROCK_ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
+        region = props.get("region") or parse_arn(id_).region  # type: ignore[union-attr]
         client = self.client(region)
         label = self.label(props.get("name") or id_)
         profile = ignore_not_found(lambda: find_profile(client, id_, label))
@@ -228,8 +226,8 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
             "models": [{"model_arn": m["modelArn"]} for m in profile.get("models", [])],
             "status": profile.get("status"),
             "type": profile.get("type"),
-            "created_at": _timestamp(profile.get("createdAt")),
-            "updated_at": _timestamp(profile.get("updatedAt")),
+            "created_at": timestamp(profile.get("createdAt")),
+            "updated_at": timestamp(profile.get("updatedAt")),
             "region": region,
             **self.tag_outputs(tags_all, own),
         }
@@ -247,9 +245,9 @@ class _KnownSources:
 
     def remember(self, profile_id: str, arn: str) -> None:
         self.profile_arns[profile_id] = arn
-        match = BEDROCK_ARN.fullmatch(arn)
-        if match and match.group("account"):
-            self.account = match.group("account")
+        parsed = parse_arn(arn)
+        if parsed and parsed.account:
+            self.account = parsed.account
 
 
 _KNOWN_SOURCES: "weakref.WeakKeyDictionary[Any, _KnownSources]" = weakref.WeakKeyDictionary()
@@ -274,6 +272,25 @@ def find_profile_by_name(client: Any, name: str, label: str) -> dict[str, Any]:
     raise NotFoundError("finding", label, "ResourceNotFoundException", "no application inference profile has this name")
 
 
+@dataclass(frozen=True)
+class ProfileCreate:
+    """CreateInferenceProfile as a :class:`~.tokens.TokenCreate`."""
+
+    client: Any
+    request: Mapping[str, Any]
+    label: str
+
+    def send(self, token: str) -> str:
+        with aws_call("creating", self.label):
+            return self.client.create_inference_profile(**self.request, clientRequestToken=token)["inferenceProfileArn"]
+
+    def find(self, arn: str) -> dict[str, Any]:
+        return find_profile(self.client, arn, self.label)
+
+    def holder(self) -> str | None:
+        return _arn_named(self.client, self.request["inferenceProfileName"], self.label)
+
+
 def _arn_named(client: Any, name: str, label: str) -> str | None:
     try:
         return find_profile_by_name(client, name, label)["inferenceProfileArn"]
@@ -291,8 +308,9 @@ def recover_copy_from(models: list[Mapping[str, str]], previous: str | None) -> 
     model_ids = {m["modelArn"].rsplit("/", 1)[-1] for m in models}
     if previous and not is_unknown(previous):
         base = _source_id({"copy_from": previous})
-        if base.split(".", 1)[0] in GEOGRAPHIC_PREFIXES:
-            if len(models) >= 1 and model_ids == {base.split(".", 1)[1]}:
+        geography, model_id = split_profile_id(base)
+        if geography is not None:
+            if len(models) >= 1 and model_ids == {model_id}:
                 return previous
         elif len(models) == 1 and model_ids == {base}:
             return previous
@@ -313,12 +331,8 @@ def _source_id(source: Any) -> Any:
     copy_from = source.get("copy_from")
     if not isinstance(copy_from, str):
         return copy_from
-    match = BEDROCK_ARN.fullmatch(copy_from)
-    return match.group("id") if match else copy_from
-
-
-def _timestamp(value: Any) -> str | None:
-    return value.isoformat() if hasattr(value, "isoformat") else value
+    parsed = parse_arn(copy_from)
+    return parsed.resource_id if parsed else copy_from
 
 
 # the resource
@@ -355,22 +369,13 @@ class ApplicationInferenceProfileArgs:
     same model source and description; its tags are set to this resource's). Default: false."""
 
 
-class ApplicationInferenceProfile(Resource, module="bedrock", name="ApplicationInferenceProfile"):
+class ApplicationInferenceProfile(BedrockResource, module=APPLICATION_INFERENCE_PROFILE.module, name=APPLICATION_INFERENCE_PROFILE.name
+):
     """An Amazon Bedrock application inference profile (``pulumi-python:dynamic/bedrock:ApplicationInferenceProfile``).
 
     Invoke a model through ``arn`` to track its usage and cost by the profile's tags.
-
-    Resource options: ``protect=True`` makes Pulumi refuse to delete or replace it;
-    ``retain_on_delete=True`` makes Pulumi forget it without deleting it in AWS;
-    ``ignore_changes`` hides changes of the listed inputs from the provider (no update, no
-    replacement); ``replace_on_changes`` has **no effect** (the Python dynamic provider's diff
-    reports no changed property names); ``delete_before_replace`` overrides the provider's order.
-    Without an explicit name it is autonamed: a replacement gets a new name, while ``aliases``,
-    ``pulumi stack rename`` and project renames keep it. A replacement forced by ``replace_with``,
-    ``deleted_with`` or ``replacement_trigger`` gets a new name too; one forced by ``pulumi up
-    --replace`` or ``pulumi state taint`` reaches the provider as a new resource, so it needs
-    ``delete_before_replace=True``.
     """
+    __doc__ += RESOURCE_OPTIONS_DOC
 
     arn: pulumi.Output[str]
     """The profile's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking."""
@@ -396,8 +401,4 @@ class ApplicationInferenceProfile(Resource, module="bedrock", name="ApplicationI
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        args = args or ApplicationInferenceProfileArgs(**kwargs)
-        props = resource_props(args, INPUTS, OUTPUTS, resource_name)
-        # Outputs repeating an input under another key: secret whenever that input may be secret.
-        derived = {"tags": ("tags_all",), "model_source": ("models",)}
-        super().__init__(ApplicationInferenceProfileProvider(), resource_name, props, resource_options(args, opts, derived))
+        self._register(ApplicationInferenceProfileProvider(), resource_name, args or ApplicationInferenceProfileArgs(**kwargs), opts, INPUTS, OUTPUTS, derived={"tags": ("tags_all",), "model_source": ("models",)})

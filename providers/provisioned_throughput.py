@@ -17,12 +17,17 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from . import waiter as waiting
-from .base import AUTONAME, BEDROCK_ARN, BedrockProvider, Replacing, client_token, ignore_not_found, resource_options, resource_props, same_or_absent
-from .errors import ConflictError, InvalidRequestError, NotStabilizedError, aws_call
-from .validation import InputChecker, api_rule, contains_unknown, is_unknown, timeout_seconds
+from pulumi_bedrock_inference.identifiers import COMMITMENT_DURATIONS, PROVISIONED_MODEL_THROUGHPUT, parse_arn
+
+from . import tags as tagging
+from .base import RESOURCE_OPTIONS_DOC, BedrockProvider, BedrockResource, same_or_absent, timestamp
+from .errors import ConflictError, InvalidRequestError, NotStabilizedError, aws_call, ignore_not_found
+from .naming import AUTONAME, Replacing
+from .tokens import client_token, create_with_token
+from .validation import InputChecker, IntegerRule, api_rule, contains_unknown, is_unknown, timeout_seconds
 
 INPUTS = (
     "provisioned_model_name", "model_arn", "model_units", "commitment_duration", "tags", "region", "timeouts",
@@ -32,9 +37,9 @@ OUTPUTS = (
     "provisioned_model_arn", "status", "foundation_model_arn", "commitment_expiration_time", "creation_time",
     "last_modified_time", "failure_message", "tags_all",
 )
-COMMITMENT_DURATIONS = ("OneMonth", "SixMonths")
 MAX_MODEL_UNITS = 1000
-"""The most ``model_units`` accepted. The API takes any 32-bit integer (up to 2,147,483,647), but a
+MODEL_UNITS_RULE = IntegerRule(1, MAX_MODEL_UNITS)
+"""The ``model_units`` accepted, here and by the components. The API takes any 32-bit integer (up to 2,147,483,647), but a
 model unit is billed by the hour (tens of dollars each) and accounts start with quotas of a few
 units: a number above this is a typo (an extra zero), and buying it would cost a fortune per hour."""
 TIMEOUT_OPERATIONS = ("create", "update", "delete")
@@ -95,7 +100,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         checker.reject_unknown_fields(INPUTS)
         self.check_region(checker)
         self._check_model(checker)
-        checker.integer("model_units", minimum=1, maximum=MAX_MODEL_UNITS, required=True)
+        checker.integer("model_units", MODEL_UNITS_RULE, required=True)
         checker.enum("commitment_duration", COMMITMENT_DURATIONS)
         self.check_tags(checker)
         checker.timeouts("timeouts", TIMEOUT_OPERATIONS)
@@ -112,9 +117,9 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         if problem:
             checker.fail("model_arn", problem if "pattern" not in problem else f"must be {MODEL_RULE.meaning} (got {model!r})")
             return
-        match = BEDROCK_ARN.fullmatch(model)
-        if match and isinstance(region, str) and match.group("region") != region:
-            checker.fail("model_arn", f"is in region {match.group('region')}, but the throughput is created in {region}")
+        arn = parse_arn(model)
+        if arn and isinstance(region, str) and arn.region != region:
+            checker.fail("model_arn", f"is in region {arn.region}, but the throughput is created in {region}")
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         result = self.diff_fields(olds, news, update={"model_arn": same_model, "timeouts": same_or_absent})
@@ -159,7 +164,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         if props.get("commitment_duration"):
             request["commitmentDuration"] = props["commitment_duration"]
         if tags_all:
-            request["tags"] = [{"key": k, "value": v} for k, v in sorted(tags_all.items())]
+            request["tags"] = tagging.to_aws(tags_all)
         token = client_token("provisioned-model-throughput", region, name, request)
         arn, first = self._create_or_adopt(client, request, token, props, tags_all)
         throughput = self._wait(
@@ -184,17 +189,8 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         """The new (or taken-over) throughput's ARN, with its first description when one was read."""
         name = request["provisionedModelName"]
         label = self.label(name)
-
-        def send(token: str) -> str:
-            with aws_call("creating", label):
-                return client.create_provisioned_model_throughput(**request, clientRequestToken=token)["provisionedModelArn"]
-
-        def holder() -> str | None:
-            throughput = ignore_not_found(lambda: find_throughput(client, name, label))
-            return throughput["provisionedModelArn"] if throughput else None
-
         try:
-            arn, first = self.create_with_token(label, token, send, lambda arn: find_throughput(client, arn, label), holder)
+            arn, first = create_with_token(label, token, ThroughputCreate(client, request, label))
         except ConflictError as error:
             if not self.may_take_over(props):
                 raise ConflictError(
@@ -271,7 +267,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             raise NotStabilizedError(action, self.label(name), error.code, f"{error.aws_message}{cleanup}") from error
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        region = props.get("region") or BEDROCK_ARN.fullmatch(id_).group("region")  # type: ignore[union-attr]
+        region = props.get("region") or parse_arn(id_).region  # type: ignore[union-attr]
         client = self.client(region)
         label = self.label(props.get("provisioned_model_name") or id_)
         throughput = ignore_not_found(lambda: find_throughput(client, id_, label))
@@ -327,7 +323,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             raise ConflictError(
                 "deleting", self.label(name), "CommitmentNotExpired",
                 f"its {throughput.get('commitmentDuration')} commitment has commitmentExpirationTime "
-                f"{_timestamp(expires)}, and AWS refuses to delete it before then. Nothing was deleted. Either wait "
+                f"{timestamp(expires)}, and AWS refuses to delete it before then. Nothing was deleted. Either wait "
                 "until then and run this again, or run `pulumi state delete <urn>` to stop managing it (AWS keeps "
                 "billing it until the commitment expires either way)",
             )
@@ -356,9 +352,9 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             "foundation_model_arn": throughput.get("foundationModelArn"),
             "model_units": throughput.get("desiredModelUnits") or throughput.get("modelUnits"),
             "commitment_duration": throughput.get("commitmentDuration"),
-            "commitment_expiration_time": _timestamp(throughput.get("commitmentExpirationTime")),
-            "creation_time": _timestamp(throughput.get("creationTime")),
-            "last_modified_time": _timestamp(throughput.get("lastModifiedTime")),
+            "commitment_expiration_time": timestamp(throughput.get("commitmentExpirationTime")),
+            "creation_time": timestamp(throughput.get("creationTime")),
+            "last_modified_time": timestamp(throughput.get("lastModifiedTime")),
             "failure_message": throughput.get("failureMessage"),
             "region": region,
             "timeouts": timeouts,
@@ -375,15 +371,35 @@ def find_throughput(client: Any, identifier: str, label: str) -> dict[str, Any]:
         return client.get_provisioned_model_throughput(provisionedModelId=identifier)
 
 
+@dataclass(frozen=True)
+class ThroughputCreate:
+    """CreateProvisionedModelThroughput as a :class:`~.tokens.TokenCreate`."""
+
+    client: Any
+    request: Mapping[str, Any]
+    label: str
+
+    def send(self, token: str) -> str:
+        with aws_call("creating", self.label):
+            return self.client.create_provisioned_model_throughput(**self.request, clientRequestToken=token)["provisionedModelArn"]
+
+    def find(self, arn: str) -> dict[str, Any]:
+        return find_throughput(self.client, arn, self.label)
+
+    def holder(self) -> str | None:
+        throughput = ignore_not_found(lambda: find_throughput(self.client, self.request["provisionedModelName"], self.label))
+        return throughput["provisionedModelArn"] if throughput else None
+
+
 def _model_key(model: Any) -> tuple[str, str, str | None] | None:
     """(kind, ID, region) of a model ID, custom model name or ARN; a bare name is a custom model.
 
     The region is None for an ID or name, which ``check`` resolves in the throughput's region."""
     if not isinstance(model, str) or is_unknown(model):
         return None
-    match = BEDROCK_ARN.fullmatch(model)
-    if match:
-        return match.group("kind"), match.group("id"), match.group("region") or None
+    arn = parse_arn(model)
+    if arn:
+        return arn.resource_type, arn.resource_id, arn.region or None
     return ("foundation-model" if "." in model else "custom-model-name"), model, None
 
 
@@ -482,10 +498,6 @@ def _parse_time(text: Any) -> dt.datetime | None:
         return None
 
 
-def _timestamp(value: Any) -> str | None:
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
 def _shown(value: Any) -> str:
     if value is None:
         return "none"
@@ -561,7 +573,7 @@ class ProvisionedModelThroughputArgs:
     tags are set to this resource's). Default: false."""
 
 
-class ProvisionedModelThroughput(Resource, module="bedrock", name="ProvisionedModelThroughput"):
+class ProvisionedModelThroughput(BedrockResource, module=PROVISIONED_MODEL_THROUGHPUT.module, name=PROVISIONED_MODEL_THROUGHPUT.name):
     """Amazon Bedrock provisioned model throughput (``pulumi-python:dynamic/bedrock:ProvisionedModelThroughput``).
 
     Invoke the model through ``provisioned_model_arn``. Creating it waits until it is InService; a
@@ -578,18 +590,8 @@ class ProvisionedModelThroughput(Resource, module="bedrock", name="ProvisionedMo
     a second one. Protect committed throughput with ``opts=pulumi.ResourceOptions(protect=True)``
     so that a destroy or a replacing change is refused by Pulumi itself. To stop managing one
     before its commitment ends, use ``pulumi state delete <urn>``.
-
-    Resource options: ``protect=True`` makes Pulumi refuse to delete or replace it;
-    ``retain_on_delete=True`` makes Pulumi forget it without deleting it in AWS;
-    ``ignore_changes`` hides changes of the listed inputs from the provider (no update, no
-    replacement); ``replace_on_changes`` has **no effect** (the Python dynamic provider's diff
-    reports no changed property names); ``delete_before_replace`` overrides the provider's order.
-    Without an explicit name it is autonamed: a replacement gets a new name, while ``aliases``,
-    ``pulumi stack rename`` and project renames keep it. A replacement forced by ``replace_with``,
-    ``deleted_with`` or ``replacement_trigger`` gets a new name too; one forced by ``pulumi up
-    --replace`` or ``pulumi state taint`` reaches the provider as a new resource, so it needs
-    ``delete_before_replace=True``.
     """
+    __doc__ += RESOURCE_OPTIONS_DOC
 
     provisioned_model_arn: pulumi.Output[str]
     """The throughput's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking."""
@@ -620,8 +622,4 @@ class ProvisionedModelThroughput(Resource, module="bedrock", name="ProvisionedMo
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        args = args or ProvisionedModelThroughputArgs(**kwargs)
-        props = resource_props(args, INPUTS, OUTPUTS, resource_name)
-        # Outputs repeating an input under another key: secret whenever that input may be secret.
-        derived = {"tags": ("tags_all",), "model_arn": ("foundation_model_arn",)}
-        super().__init__(ProvisionedModelThroughputProvider(), resource_name, props, resource_options(args, opts, derived))
+        self._register(ProvisionedModelThroughputProvider(), resource_name, args or ProvisionedModelThroughputArgs(**kwargs), opts, INPUTS, OUTPUTS, derived={"tags": ("tags_all",), "model_arn": ("foundation_model_arn",)})

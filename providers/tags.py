@@ -6,9 +6,13 @@ As in pulumi-aws, ``tags`` are the resource's own tags and ``tags_all`` is what 
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from .validation import StringRule, api_rule, is_unknown
+if TYPE_CHECKING:
+    from .config import ProviderConfig
+
+from .errors import aws_call
+from .validation import InputChecker, StringRule, api_rule, contains_unknown, is_unknown
 
 MAX_TAGS = 50
 """The service's real limit per resource (the API shape allows a list of 200)."""
@@ -77,3 +81,45 @@ def delta(old_all: Mapping[str, str], new_all: Mapping[str, str]) -> tuple[dict[
     to_set = {k: v for k, v in new_all.items() if old_all.get(k) != v}
     to_remove = sorted(k for k in old_all if k not in new_all)
     return to_set, to_remove
+
+
+class TaggedProvider:
+    """The tag methods of a provider: ``tags`` and ``tags_all`` checked, diffed, read and applied."""
+
+    stack_config: "ProviderConfig"
+
+    label: Callable[[Any], str]
+
+    def check_tags(self, checker: InputChecker) -> None:
+        for field, reason in tag_problems(checker.inputs.get("tags"), "tags", self.stack_config.default_tags):
+            checker.fail(field, reason)
+
+    def tags_changed(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+        new_tags = news.get("tags")
+        if contains_unknown(new_tags):
+            return True
+        wanted_all = merge_default_tags(self.stack_config.default_tags, new_tags)
+        return (olds.get("tags") or {}) != (new_tags or {}) or (olds.get("tags_all") or {}) != wanted_all
+
+    def tags_all(self, props: Mapping[str, Any]) -> dict[str, str]:
+        return merge_default_tags(self.stack_config.default_tags, props.get("tags"))
+
+    def sync_tags(self, client: Any, arn: str, name: str, current: Mapping[str, str], wanted: Mapping[str, str]) -> None:
+        """Untag then tag (in that order, so the 50-tag limit is never crossed on the way)."""
+        to_set, to_remove = delta(current, wanted)
+        if to_remove:
+            with aws_call("untagging", self.label(name)):
+                client.untag_resource(resourceARN=arn, tagKeys=to_remove)
+        if to_set:
+            with aws_call("tagging", self.label(name)):
+                client.tag_resource(resourceARN=arn, tags=to_aws(to_set))
+
+    def read_tags(self, client: Any, arn: str, name: str) -> dict[str, str]:
+        with aws_call("listing tags of", self.label(name)):
+            return from_aws(client.list_tags_for_resource(resourceARN=arn).get("tags"))
+
+    def tag_outputs(self, tags_all: Mapping[str, str], previous_own: Mapping[str, str] | None) -> dict[str, Any]:
+        return {
+            "tags": own_tags(tags_all, self.stack_config.default_tags, previous_own),
+            "tags_all": dict(tags_all),
+        }

@@ -148,6 +148,25 @@ def api_rule(operation: str, member_path: str, service: str = "bedrock") -> ApiS
     return ApiStringRule(operation, member_path, service=service)
 
 
+@dataclass(frozen=True)
+class IntegerRule:
+    """The range of one whole-number value."""
+
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def problem(self, value: int) -> str | None:
+        if self.minimum is not None and value < self.minimum:
+            return f"must be at least {self.minimum} (got {value})"
+        if self.maximum is not None and value > self.maximum:
+            return f"must be at most {self.maximum} (got {value})"
+        return None
+
+    def __str__(self) -> str:
+        bounds = [f"{sign} {bound:,}" for sign, bound in (("≥", self.minimum), ("≤", self.maximum)) if bound is not None]
+        return " ".join(["a whole number", " and ".join(bounds)]).strip()
+
+
 REGION_RULE = StringRule(1, REGION_MAX_LENGTH, REGION_PATTERN, "an AWS region such as us-east-1")
 """An AWS region name in any partition (``us-gov-west-1``, ``eusc-de-east-1``), for a resource's
 ``region`` and stack config ``aws:region``."""
@@ -221,7 +240,12 @@ class InputChecker:
         if value not in allowed:
             self.fail(field, f"must be one of {', '.join(allowed)} (got {value!r})")
 
-    def integer(self, field: str, *, minimum: int | None = None, maximum: int | None = None, required: bool = False) -> None:
+    def integer(
+        self, field: str, rule: IntegerRule | None = None, *, minimum: int | None = None, maximum: int | None = None,
+        required: bool = False,
+    ) -> None:
+        """A whole number within ``rule`` (or ``minimum``/``maximum``); an integral float becomes an int."""
+        rule = rule or IntegerRule(minimum, maximum)
         value = self._given(field, required)
         if value is _SKIP:
             return
@@ -234,10 +258,9 @@ class InputChecker:
                 return
             value = int(value)
         self.inputs[field] = value
-        if minimum is not None and value < minimum:
-            self.fail(field, f"must be at least {minimum} (got {value})")
-        elif maximum is not None and value > maximum:
-            self.fail(field, f"must be at most {maximum} (got {value})")
+        problem = rule.problem(value)
+        if problem:
+            self.fail(field, problem)
 
     def boolean(self, field: str) -> None:
         value = self.inputs.get(field)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from pulumi_bedrock_inference.partitions import partition_of
+from pulumi_bedrock_inference import identifiers
+from pulumi_bedrock_inference.identifiers import bedrock_arn, partition_of
 
 PARTITION = "aws"
 """The partition of the default region; every ARN takes the partition of its own region (``partition_of``)."""
@@ -206,7 +207,7 @@ class SystemInferenceProfile:
         return f"Routes requests to {self.model.model_name} in {regions}"
 
     def arn(self, region: str, account_id: str) -> str:
-        return f"arn:{partition_of(region)}:bedrock:{region}:{account_id}:inference-profile/{self.inference_profile_id}"
+        return bedrock_arn(partition_of(region), region, account_id, "inference-profile", self.inference_profile_id)
 
     def model_arns(self, source_region: str | None = None) -> list[str]:
         """The profile's ``models`` as GetInferenceProfile lists them in ``source_region``: one
@@ -232,8 +233,7 @@ SYSTEM_INFERENCE_PROFILES: Mapping[str, SystemInferenceProfile] = {
 def foundation_model_arn(region: str, model_id: str, partition: str | None = None) -> str:
     """``arn:<partition>:bedrock:{region}::foundation-model/{model_id}`` (the partition of ``region``
     unless given; ``region`` empty for a global profile's region-less ARN)."""
-    partition = partition or (partition_of(region) if region else PARTITION)
-    return f"arn:{partition}:bedrock:{region}::foundation-model/{model_id}"
+    return identifiers.foundation_model_arn(region, model_id, partition or (None if region else PARTITION))
 
 
 def system_inference_profiles_in(region: str) -> list[SystemInferenceProfile]:
@@ -259,16 +259,16 @@ CROSS_REGION_INFERENCE_SOURCE = "https://docs.aws.amazon.com/bedrock/latest/user
 #: and "Carry out a conversation with the Converse API operations" (required permissions),
 #: https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference-call.html
 INVOKE_ACTIONS: Mapping[str, str] = {
-    "InvokeModel": "bedrock:InvokeModel",
-    "Converse": "bedrock:InvokeModel",
-    "InvokeModelWithResponseStream": "bedrock:InvokeModelWithResponseStream",
-    "ConverseStream": "bedrock:InvokeModelWithResponseStream",
+    "InvokeModel": identifiers.INVOKE_ACTION,
+    "Converse": identifiers.INVOKE_ACTION,
+    "InvokeModelWithResponseStream": identifiers.STREAM_ACTION,
+    "ConverseStream": identifiers.STREAM_ACTION,
 }
 
 #: Condition key holding the inference profile a request goes through; present in the request
 #: context only when the modelId is an inference profile (system-defined or application).
 #: Source: the Service Authorization Reference page above (condition keys table).
-INFERENCE_PROFILE_ARN_CONDITION_KEY = "bedrock:InferenceProfileArn"
+INFERENCE_PROFILE_ARN_CONDITION_KEY = identifiers.INFERENCE_PROFILE_ARN_KEY
 
 #: Through an inference profile, IAM authorizes the invoke action on the profile's ARN **and**
 #: on the foundation-model ARN in the region the request is routed to, so a grant must list

@@ -22,7 +22,7 @@ from moto.core.base_backend import BackendDict
 from moto.moto_api._internal import mock_random
 from moto.utilities.paginator import paginate
 
-from pulumi_bedrock_inference.partitions import partition_of
+from pulumi_bedrock_inference.identifiers import COMMITMENT_MONTHS, bedrock_arn, parse_arn, partition_of
 
 from .catalogue import (
     FOUNDATION_MODELS,
@@ -51,7 +51,6 @@ MAX_TAGS_PER_RESOURCE = 50
 #: dedicated error for it; TagResource and the Create operations report invalid input as
 #: ValidationException. Values are not checked: services differ there and Bedrock says nothing.
 RESERVED_TAG_KEY_PREFIX = "aws:"
-COMMITMENT_MONTHS = {"OneMonth": 1, "SixMonths": 6}
 #: Operations whose outcome :meth:`EmulatorRuntime.fail_next` can force to fail.
 FAILABLE_OPERATIONS = (
     "CreateCustomModelDeployment",
@@ -219,7 +218,7 @@ class SystemInferenceProfileView:
     @property
     def model_arns(self) -> list[str]:
         """The profile's ``models`` as seen from its region (a global profile's depend on it)."""
-        return self.profile.model_arns(self.arn.split(":")[3])
+        return self.profile.model_arns(parse_arn(self.arn).region)  # type: ignore[union-attr]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -420,7 +419,8 @@ class BedrockEmulatorBackend(BedrockBackend):
         return self.runtime.clock.now()
 
     def _arn(self, resource: str) -> str:
-        return f"arn:{partition_of(self.region_name)}:bedrock:{self.region_name}:{self.account_id}:{resource}"
+        resource_type, _, resource_id = resource.partition("/")
+        return bedrock_arn(partition_of(self.region_name), self.region_name, self.account_id, resource_type, resource_id)
 
     # ----------------------------------------------------------------- idempotency, tags
 
@@ -544,12 +544,11 @@ class BedrockEmulatorBackend(BedrockBackend):
 
     def _find_foundation_model(self, identifier: str) -> FoundationModel | None:
         model_id = identifier
-        prefix = f"arn:{partition_of(self.region_name)}:bedrock:"
-        if identifier.startswith(prefix):
-            arn_region, _, resource = identifier[len(prefix) :].partition("::foundation-model/")
-            if not resource or arn_region != self.region_name:
+        if identifier.startswith(f"arn:{partition_of(self.region_name)}:bedrock:"):
+            arn = parse_arn(identifier)
+            if arn is None or arn.resource_type != "foundation-model" or arn.account or arn.region != self.region_name:
                 return None
-            model_id = resource
+            model_id = arn.resource_id
         return FOUNDATION_MODELS.get(model_id)
 
     def get_foundation_model(self, model_identifier: str) -> dict[str, Any]:

@@ -67,7 +67,7 @@ from .catalogue import (
     FoundationModel,
     foundation_model_arn,
 )
-from pulumi_bedrock_inference.partitions import is_region, partition_of
+from pulumi_bedrock_inference.identifiers import bedrock_arn, is_region, parse_arn, partition_of
 
 from .exceptions import (
     AccessDeniedException,
@@ -176,21 +176,18 @@ def requested_arn(model_id: str, region: str, account_id: str) -> str:
     if model_id.startswith("arn:"):
         return model_id
     if model_id.split(".", 1)[0] in INFERENCE_PROFILE_GEOGRAPHIES:
-        return f"arn:{partition_of(region)}:bedrock:{region}:{account_id}:inference-profile/{model_id}"
+        return bedrock_arn(partition_of(region), region, account_id, "inference-profile", model_id)
     if _APPLICATION_PROFILE_ID.fullmatch(model_id):
-        return f"arn:{partition_of(region)}:bedrock:{region}:{account_id}:application-inference-profile/{model_id}"
+        return bedrock_arn(partition_of(region), region, account_id, "application-inference-profile", model_id)
     return foundation_model_arn(region, model_id)
 
 
 def _foundation_model_of(model_arn: str) -> FoundationModel:
-    model = FOUNDATION_MODELS.get(model_arn.rpartition(":foundation-model/")[2])
+    parsed = parse_arn(model_arn)
+    model = FOUNDATION_MODELS.get(parsed.resource_id) if parsed is not None and parsed.resource_type == "foundation-model" else None
     if model is None:
         raise ValidationException(f"The emulator's catalogue has no foundation model {model_arn}.")
     return model
-
-
-def _region_of(arn: str) -> str:
-    return arn.split(":")[3]
 
 
 def resolve_target(backend: BedrockEmulatorBackend, model_id: str) -> InvokeTarget:
@@ -203,11 +200,10 @@ def resolve_target(backend: BedrockEmulatorBackend, model_id: str) -> InvokeTarg
     """
     region = backend.region_name
     arn = requested_arn(model_id, region, backend.account_id)
-    resource = arn.split(":", 5)[5] if arn.count(":") >= 5 else ""
-    in_this_region = arn.startswith(f"arn:{partition_of(region)}:bedrock:{region}:")
-    kind = resource.split("/", 1)[0]
-    if not in_this_region:
+    parsed = parse_arn(arn)
+    if parsed is None or parsed.partition != partition_of(region) or parsed.region != region:
         raise ValidationException(INVALID_MODEL_IDENTIFIER)
+    kind = parsed.resource_type
     if kind == "foundation-model":
         model = backend._find_foundation_model(arn)
         if model is None:
@@ -256,9 +252,10 @@ def _through_profile(kind: str, arn: str, model_arns: Sequence[str]) -> InvokeTa
     """A profile's target from its ``models``: one destination per regional ARN; with a region-less
     ARN (a global profile) any of the emulator's global destination regions."""
     model = _foundation_model_of(model_arns[0])
-    global_model = next((m for m in model_arns if not _region_of(m)), None)
+    regions = {m: parse_arn(m).region for m in model_arns}  # type: ignore[union-attr]
+    global_model = next((m for m in model_arns if not regions[m]), None)
     if global_model is None:
-        return InvokeTarget(kind, arn, model, {_region_of(m): m for m in model_arns})
+        return InvokeTarget(kind, arn, model, {regions[m]: m for m in model_arns})
     regions = INFERENCE_PROFILE_GEOGRAPHIES["global"].destination_regions
     return InvokeTarget(kind, arn, model, {r: foundation_model_arn(r, model.model_id) for r in regions}, global_model)
 

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from pulumi_bedrock_inference.providers import base
+from pulumi_bedrock_inference.providers import naming
 from pulumi_bedrock_inference.providers.base import BedrockProvider
 from pulumi_bedrock_inference.providers.provider_process import engine_check_key
 from tests.unit.test_naming import DEPLOYMENT, OLD_SEED, PROFILE, THROUGHPUT, provider
@@ -42,7 +42,7 @@ SERVER_CHECK = _server_check()
 
 @pytest.fixture(autouse=True)
 def fresh_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(base, "_last_check", None)
+    monkeypatch.setattr(naming, "_last_check", None)
     yield
 
 
@@ -69,7 +69,7 @@ def test_the_recheck_of_a_forced_replacement_gets_a_new_deterministic_name(cls: 
     salted = engine_check(p, URN, {}, news)[field]
     assert salted != olds[field] and salted.startswith("chat-")
     # The same Checks in the next deployment (a crashed replacement re-run): the same name.
-    base._last_check = None
+    naming._last_check = None
     engine_check(p, URN, olds, news, OTHER_SEED)
     assert engine_check(p, URN, {}, news, OTHER_SEED)[field] == salted
 

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pulumi_bedrock_inference import patterns, providers
+from pulumi_bedrock_inference import identifiers, patterns, providers
 from pulumi_bedrock_inference.providers import inference_profile
 from pulumi_bedrock_inference.patterns import RE2_MAX_REPEAT, LinearPattern, compile_linear, fullmatches, re2_syntax
 from pulumi_bedrock_inference.providers.validation import StringRule, parse_duration
@@ -49,7 +49,7 @@ FORBIDDEN = (" ", "!", "_", "\n", "\u00e9", ":", ".")
 def provider_modules() -> list[Any]:
     """Every module of the providers package, plus the emulator's validator (its module-level patterns)."""
     found = [importlib.import_module(f"{providers.__name__}.{info.name}") for info in pkgutil.iter_modules(providers.__path__)]
-    return [*found, emulator_validation]
+    return [*found, identifiers, emulator_validation]
 
 
 Check = Callable[[str], Any]
@@ -133,7 +133,7 @@ def test_every_rule_answers_adversarial_inputs_promptly() -> None:
     fed = json.loads(done.stdout)
     every_input = len(list(adversarial_inputs(2048)))
     assert set(fed.values()) == {every_input}
-    assert {"inference_profile.COPY_FROM_ID_RULE", "base.BEDROCK_ARN", "validation._DURATION", "validation._ISO8601"} <= set(fed)
+    assert {"inference_profile.COPY_FROM_ID_RULE", "identifiers.BEDROCK_ARN", "validation._DURATION", "validation._ISO8601"} <= set(fed)
     assert {"tags.KEY_RULE", "tags.VALUE_RULE", "validation.REGION_RULE"} <= set(fed)
     assert sum(where.startswith("emulator ") for where in fed) == len(list(botocore_patterned_shapes())) > 100
 
