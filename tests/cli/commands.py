@@ -23,9 +23,13 @@ def live_resources(emulator: BedrockEmulator, region: str = "us-east-1") -> dict
     """(name, ARN) of every application inference profile, custom model deployment and provisioned
     throughput in the emulator's ``region``, by kind."""
     client = emulator.client(region)
-    profiles = client.list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"]
-    deployments = client.list_custom_model_deployments()["modelDeploymentSummaries"]
-    throughputs = client.list_provisioned_model_throughputs()["provisionedModelSummaries"]
+
+    def listed(operation: str, key: str, **params: str) -> list[dict]:
+        return [item for page in client.get_paginator(operation).paginate(**params) for item in page[key]]
+
+    profiles = listed("list_inference_profiles", "inferenceProfileSummaries", typeEquals="APPLICATION")
+    deployments = listed("list_custom_model_deployments", "modelDeploymentSummaries")
+    throughputs = listed("list_provisioned_model_throughputs", "provisionedModelSummaries")
     return {
         "profile": sorted((p["inferenceProfileName"], p["inferenceProfileArn"]) for p in profiles),
         "deployment": sorted((d["customModelDeploymentName"], d["customModelDeploymentArn"]) for d in deployments),
