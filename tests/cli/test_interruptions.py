@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import signal
@@ -35,6 +36,16 @@ WAIT = 600.0
 """Seconds (emulator clock) a create takes: long enough that the CLI is stopped mid-wait."""
 PROMPT_STOP = 20.0
 """Seconds a Ctrl-C may take to end the run: the engine's shutdown, not the next poll (30 s away)."""
+
+
+@pytest.fixture(autouse=True)
+def finalize_cut_off_programs() -> Iterator[None]:
+    """A program cut off by a killed CLI leaves its coroutine (``run_in_stack``) unfinished in this
+    process. Finalize it when the test ends, not whenever the garbage collector next runs: in the
+    middle of a later test's ``compile()``, CPython 3.11 then fails with "SystemError: AST
+    constructor recursion depth mismatch" (or a RecursionError)."""
+    yield
+    gc.collect()
 
 
 def processes() -> dict[int, tuple[int, str]]:
