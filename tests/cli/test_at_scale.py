@@ -6,6 +6,8 @@ profile gone is success."""
 
 from __future__ import annotations
 
+import pickle
+
 import pulumi
 
 from pulumi_bedrock_inference.providers import ApplicationInferenceProfile
@@ -27,6 +29,7 @@ def program() -> None:
 
 
 def test_200_profiles_up_and_destroy_under_a_quarter_of_requests_faulted(bedrock_emulator: BedrockEmulator) -> None:
+    batch_setitems = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
     with emulator_stack(program, bedrock_emulator) as stack:
         bedrock_emulator.inject_errors(FAULT_RATE, seed=14, after=True)
         up = stack.up(color="never")
@@ -50,3 +53,5 @@ def test_200_profiles_up_and_destroy_under_a_quarter_of_requests_faulted(bedrock
         assert destroy.summary.resource_changes == {"delete": PROFILES + 1}
         assert live_resources(bedrock_emulator)["profile"] == []  # no orphan
         assert stack.export_stack().deployment.get("resources", []) == []
+    # The SDK wrapped pickle once per resource registered in this process; the stack undid it.
+    assert pickle._Pickler._batch_setitems is batch_setitems  # type: ignore[attr-defined]
