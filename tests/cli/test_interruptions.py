@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import gc
+import inspect
 import os
 import shutil
 import signal
@@ -24,6 +25,7 @@ from typing import Any
 import pulumi
 import pytest
 from pulumi import automation as auto
+from pulumi.runtime.stack import run_in_stack
 
 from pulumi_bedrock_inference.providers import CustomModelDeployment, ProvisionedModelThroughput
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
@@ -39,13 +41,21 @@ PROMPT_STOP = 20.0
 
 
 @pytest.fixture(autouse=True)
-def finalize_cut_off_programs() -> Iterator[None]:
-    """A program cut off by a killed CLI leaves its coroutine (``run_in_stack``) unfinished in this
-    process. Finalize it when the test ends, not whenever the garbage collector next runs: in the
-    middle of a later test's ``compile()``, CPython 3.11 then fails with "SystemError: AST
-    constructor recursion depth mismatch" (or a RecursionError)."""
+def close_cut_off_programs() -> Iterator[None]:
+    """A program cut off by a killed CLI leaves its coroutine (the SDK's ``run_in_stack``) suspended
+    in this process, waiting for RPCs of an engine that is gone. Close it when the test ends: left
+    to the garbage collector, its cleanup runs whenever a collection happens, e.g. in the middle of
+    a later test's ``compile()``, where CPython 3.11 then fails with "SystemError: AST constructor
+    recursion depth mismatch"."""
     yield
-    gc.collect()
+    deadline = time.monotonic() + 30
+    for coroutine in [o for o in gc.get_objects() if inspect.iscoroutine(o) and o.cr_code is run_in_stack.__code__]:
+        while coroutine.cr_running and time.monotonic() < deadline:
+            time.sleep(0.1)
+        try:
+            coroutine.close()
+        except RuntimeError:
+            pass  # its cleanup wants the event loop that the cut-off run left behind
 
 
 def processes() -> dict[int, tuple[int, str]]:
