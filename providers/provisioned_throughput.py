@@ -256,12 +256,9 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             return ignore_not_found(lambda: find_throughput(client, arn, self.label(name))) or {"status": GONE}
 
         try:
-            return dict(waiting.wait(
-                waiter, describe, name=name, timeout=timeout, timeout_hint=hint,
-                clock=lambda: clock(), sleep=lambda seconds: sleep(seconds),
-            ))
+            return dict(waiting.wait(waiter, describe, name=name, timeout=timeout, timeout_hint=hint, clock=clock, sleep=sleep))
         except NotStabilizedError as error:
-            if error.code in ("Timeout", "UnexpectedStatus"):
+            if error.code not in waiter.failure:  # timed out or interrupted: it keeps existing, to resume
                 raise
             cleanup = on_failure() if on_failure else ""
             raise NotStabilizedError(action, self.label(name), error.code, f"{error.aws_message}{cleanup}") from error

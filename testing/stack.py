@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import runpy
 import shutil
 import sys
@@ -149,7 +150,7 @@ def emulator_stack(
             "emulator_stack runs the Pulumi CLI (3.221 or newer), and there is no `pulumi` on PATH: "
             "install it (https://www.pulumi.com/docs/install/) or pass pulumi=PulumiCommand(root=...)"
         )
-    with tempfile.TemporaryDirectory(prefix="emulator-stack-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="emulator-stack-") as scratch, _pickler_restored():
         root = Path(scratch)
         work_dir = root / "project"
         if project_dir is not None:
@@ -212,6 +213,22 @@ def _project_for_this_interpreter(pulumi_yaml: Path, project: str | None) -> Non
     if project:
         document["name"] = project
     pulumi_yaml.write_text(yaml.safe_dump(document, sort_keys=False))
+
+
+@contextmanager
+def _pickler_restored() -> Iterator[None]:
+    """Undo what the program's dynamic resources did to :mod:`pickle` in this process.
+
+    The SDK's ``serialize_provider`` (``pulumi/dynamic/dynamic.py``, 3.272) wraps
+    ``pickle._Pickler._batch_setitems`` once per dynamic resource and never unwraps it, so every
+    later pickle of a dict runs through one more frame per resource ever registered in this
+    process: after about a thousand, pickling a provider by value fails with RecursionError.
+    Inline programs run in this process, test after test."""
+    batch_setitems = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        pickle._Pickler._batch_setitems = batch_setitems  # type: ignore[attr-defined]
 
 
 @contextmanager

@@ -345,6 +345,26 @@ def test_create_failed_and_cleanup_failed_says_both(stubbed: Stubber) -> None:
         provider().create(inputs())
 
 
+def test_create_wait_stopped_by_cancel_leaves_the_throughput_to_resume(
+    stubbed: Stubber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl-C (the engine's Cancel) ends the wait: the throughput is not Failed, so it is not
+    # deleted (no DeleteProvisionedModelThroughput is stubbed), and the next `pulumi up` resumes it.
+    from pulumi_bedrock_inference.providers import provider_process
+
+    stubbed.add_response("create_provisioned_model_throughput", {"provisionedModelArn": ARN}, None)
+    get(stubbed, throughput("Creating"))
+    monkeypatch.setattr(module, "sleep", lambda seconds: provider_process.stop_requested.set())
+    try:
+        with pytest.raises(errors.NotStabilizedError) as raised:
+            provider().create(inputs())
+    finally:
+        provider_process.stop_requested.clear()
+    message = str(raised.value)
+    assert message.startswith('waiting for provisioned model throughput "pt-prod" to become InService: Interrupted: stopped after')
+    assert f"The throughput {ARN} keeps existing and AWS bills it" in message and "was deleted" not in message
+
+
 def test_create_timeout_says_the_throughput_keeps_billing_and_how_to_resume(stubbed: Stubber, no_real_waiting: list[float]) -> None:
     stubbed.add_response("create_provisioned_model_throughput", {"provisionedModelArn": ARN}, None)
     for _ in range(4):
