@@ -32,7 +32,7 @@ INPUT_PROBLEMS = [
 ]
 REGION_PROBLEM = (
     PREFIX + "property aws:region value {<nil>} has a problem: aws:region (stack config) must match the pattern "
-    "[a-z]{2}(-[a-z]+)+-\\d+ (an AWS region such as us-east-1), got 'US East'"
+    "[a-z]+(-[a-z]+)+-\\d+ (an AWS region such as us-east-1), got 'US East'"
 )
 
 
