@@ -33,6 +33,7 @@ import secrets
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal, Optional
@@ -387,6 +388,14 @@ class DynamicProviderProcess:
         """Everything the provider wrote to stderr so far (tracebacks, progress lines)."""
         with self._output_lock:
             return "".join(self._stderr_chunks)
+
+    def wait_for_stderr(self, text: str, timeout: float = 10.0) -> str:
+        """:attr:`stderr` once it holds ``text`` (a line the provider wrote during a call may reach
+        this process after the call's answer); after ``timeout`` seconds, whatever it holds."""
+        deadline = time.monotonic() + timeout
+        while text not in (seen := self.stderr) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return seen
 
     @property
     def stdout(self) -> str:

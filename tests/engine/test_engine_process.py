@@ -154,7 +154,7 @@ def test_provider_stderr_is_collected(provider: DynamicProviderProcess, store: S
     deadline = time.monotonic() + 5
     while "creating noisy" not in provider.stderr and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert "creating noisy\n" in provider.stderr
+    assert "creating noisy\n" in provider.wait_for_stderr("creating noisy\n")
 
 
 def test_four_calls_run_at_once_and_a_fifth_waits(

@@ -88,5 +88,6 @@ def test_a_pending_key_is_reported_and_the_run_succeeds(engine: DynamicProviderP
     checked = engine.check(URN, {}, news(tag_keys=["tenant"]))
     created = engine.create(URN, checked.inputs)
     assert created.outputs["pending_keys"] == ["tenant"] and created.outputs["active_keys"] == []
-    assert "'tenant' pending: AWS billing has not seen them on a resource yet" in engine.stderr
+    line = "'tenant' pending: AWS billing has not seen them on a resource yet"
+    assert line in engine.wait_for_stderr(line)
     assert engine.diff(URN, created.id, created.outputs, engine.check(URN, checked.inputs, news(tag_keys=["tenant"])).inputs).changes == "some"

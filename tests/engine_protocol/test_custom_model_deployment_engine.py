@@ -39,7 +39,8 @@ def test_create_waits_until_active_then_update_swaps_the_model_and_delete(engine
     created = engine.create(URN, checked.inputs)
     assert created.outputs["status"] == "Active" and created.outputs["model_arn"] == first_model
     assert created.outputs["tags_all"] == {"app": "chat", "env": "dev"}
-    assert f'waiting for Bedrock custom model deployment "{checked.inputs["name"]}": Creating, 0s' in engine.stderr
+    line = f'waiting for Bedrock custom model deployment "{checked.inputs["name"]}": Creating, 0s'
+    assert line in engine.wait_for_stderr(line)
     assert bedrock_emulator.count("CreateCustomModelDeployment") == 1
 
     swapped = engine.check(URN, checked.inputs, news(second_model, tags={"app": "chat"}))

@@ -47,7 +47,8 @@ def test_more_units_replace_and_the_provider_says_it_buys_a_new_throughput(engin
     more = engine.check(URN, checked.inputs, news(model_units=3))
     diff = engine.diff(URN, created.id, created.outputs, more.inputs)
     assert "model_units" in diff.replaces
-    assert "changing model_units (1 → 3) replaces it: a new throughput is bought" in engine.stderr
+    line = "changing model_units (1 → 3) replaces it: a new throughput is bought"
+    assert line in engine.wait_for_stderr(line)
     engine.delete(URN, created.id, created.outputs)
 
 
