@@ -59,8 +59,10 @@ def timed(step: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def run_program(program: Callable[[], None], emulator: object) -> tuple[float, float]:
-    with emulator_stack(program, emulator, project="engine-overhead") as stack:  # type: ignore[arg-type]
+def run_program(program: Callable[[], None], emulator: object, project: str) -> tuple[float, float]:
+    # A project name of its own per run: the same autonames and client tokens as an earlier run's
+    # deleted profiles would be answered with those (EC2's token reading) and created again.
+    with emulator_stack(program, emulator, project=project) as stack:  # type: ignore[arg-type]
         preview = timed(stack.preview)
         up = timed(stack.up)
         stack.destroy()
@@ -92,13 +94,13 @@ def main() -> None:
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))
     rows = []
     with emulator_process() as emulator:
-        run_program(noops(1), emulator)  # warm-up: first CLI start, plugin discovery, imports
+        run_program(noops(1), emulator, "warm-up")  # warm-up: first CLI start, plugin discovery, imports
         for size in args.sizes:
             measured: dict[str, list[tuple[float, float]]] = {"no-op": [], "profiles": []}
             for repetition in range(args.repeat):
                 order = [("no-op", noops(size)), ("profiles", profiles(size))]
                 for label, program in order if repetition % 2 == 0 else reversed(order):
-                    measured[label].append(run_program(program, emulator))
+                    measured[label].append(run_program(program, emulator, f"overhead-{size}-{label}-{repetition}"))
             counts = emulator.counts()
             emulator.reset_log()
             base_preview = statistics.median(p for p, _ in measured["no-op"])
