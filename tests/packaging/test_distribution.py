@@ -54,6 +54,9 @@ def test_wheel_metadata_pins_compatible_ranges_and_declares_the_test_extra(wheel
         assert f"Requires-Dist: {requirement}" in metadata, requirement
     assert 'Requires-Dist: pulumi-policy<2,>=1.18; extra == "policy"' in metadata
     assert 'extra == "test"' in metadata
+    # the tests' SDK is never newer than the CLI they build (tools/pulumi-cli/VERSION)
+    cli_version = (Path(__file__).resolve().parents[2] / "tools" / "pulumi-cli" / "VERSION").read_text().strip()
+    assert f'Requires-Dist: pulumi<={cli_version}; extra == "test"' in metadata
 
 
 def test_the_service_tiers_granted_are_the_ones_botocores_model_knows() -> None:
