@@ -44,7 +44,7 @@ CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
 SDK_LAUNCHERS = ("python/dist/pulumi-resource-pulumi-python", "python/cmd/pulumi-language-python-exec")
 BUILD_FLAGS = ["-trimpath", "-tags", "osusergo,grpcnotrace",
                "-ldflags", f"-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v{VERSION}"]
-COLD_BUILD = "about 12 minutes on 2 cores with an empty Go cache"
+COLD_BUILD = "about 7 minutes on 2 cores with empty Go caches (6 min 45 s measured with other work running)"
 
 
 def cache_root() -> Path:
