@@ -153,15 +153,14 @@ def emulator_stack(
     with tempfile.TemporaryDirectory(prefix="emulator-stack-") as scratch, _pickler_restored():
         root = Path(scratch)
         work_dir = root / "project"
+        work_dir.mkdir()
         if project_dir is not None:
-            work_dir.mkdir()
             for settings_file in Path(project_dir).glob("Pulumi*.y*ml"):
                 shutil.copyfile(settings_file, work_dir / settings_file.name)
             _project_for_this_interpreter(work_dir / "Pulumi.yaml", project)
             settings = None
         else:
-            work_dir.mkdir()
-            settings = auto.ProjectSettings(name=project or "test-project", runtime=_python_runtime({}), main=str(work_dir))
+            settings = auto.ProjectSettings(name=project or "test-project", runtime=_python_runtime(), main=str(work_dir))
         (root / "backend").mkdir()
         with _aws_environment(emulator.environment(region)):
             workspace_env = {
@@ -191,12 +190,12 @@ def emulator_stack(
             yield created
 
 
-def _python_runtime(options: Mapping[str, Any]) -> Any:
+def _python_runtime() -> Any:
+    """Python, in this interpreter's virtualenv (if it runs in one): the provider process's too."""
     from pulumi import automation as auto
 
-    if sys.prefix != sys.base_prefix:
-        options = {**options, "virtualenv": sys.prefix}
-    return auto.ProjectRuntimeInfo(name="python", options=dict(options) or None)
+    options = {"virtualenv": sys.prefix} if sys.prefix != sys.base_prefix else None
+    return auto.ProjectRuntimeInfo(name="python", options=options)
 
 
 def _project_for_this_interpreter(pulumi_yaml: Path, project: str | None) -> None:
