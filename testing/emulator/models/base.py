@@ -6,13 +6,14 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Iterable, TypeVar
+from typing import Callable, Iterable, Mapping, Protocol, TypeVar
 
 from moto.moto_api._internal import mock_random
 from moto.utilities.tagging_service import TaggingService
 
 from pulumi_bedrock_inference.identifiers import bedrock_arn, partition_of
 
+from ..exceptions import ResourceNotFoundException
 from .settings import EmulatorRuntime, emulator_runtime
 
 def list_pagination(unique_attribute: str) -> dict[str, object]:
@@ -39,6 +40,24 @@ class RegionalBackend:
         resource_type, _, resource_id = resource.partition("/")
         return bedrock_arn(partition_of(self.region_name), self.region_name, self.account_id, resource_type, resource_id)
 
+    def _current(self, resources: Mapping[str, TrackedResource], identifier: str, missing: str) -> TrackedResource:
+        """The resource an ARN or name names, brought up to the emulator's clock; ResourceNotFoundException
+        with ``missing`` if there is none."""
+        found = resources.get(identifier)
+        if found is None:
+            found = next((r for r in resources.values() if r.name == identifier), None)
+        if found is None:
+            raise ResourceNotFoundException(missing)
+        found.refresh(self._now())
+        return found
+
+    def _all_current(self, resources: Mapping[str, TrackedResource]) -> list[TrackedResource]:
+        """Every resource, brought up to the emulator's clock."""
+        now = self._now()
+        for resource in resources.values():
+            resource.refresh(now)
+        return list(resources.values())
+
     def _transition(
         self, now: datetime, seconds: float, failing_operation: str, target_model_arn: str | None = None
     ) -> PendingTransition:
@@ -49,6 +68,18 @@ class RegionalBackend:
             failure_message=self.runtime.take_forced_failure(failing_operation),
             target_model_arn=target_model_arn,
         )
+
+
+class Tracked(Protocol):
+    """A resource whose asynchronous life cycle is computed when it is read (:meth:`RegionalBackend._current`)."""
+
+    arn: str
+    name: str
+
+    def refresh(self, now: datetime) -> None: ...
+
+
+TrackedResource = TypeVar("TrackedResource", bound=Tracked)
 
 
 def resource_id() -> str:

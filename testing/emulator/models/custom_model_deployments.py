@@ -9,7 +9,7 @@ from typing import Any
 
 from moto.utilities.paginator import paginate
 
-from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from ..exceptions import ConflictException, ValidationException
 from .base import PendingTransition, list_pagination, resource_id, sorted_by_creation
 from .custom_models import CustomModels
 from .idempotency import ClientTokens
@@ -130,13 +130,8 @@ class CustomModelDeployments(CustomModels, Tagging, ClientTokens):
     def get_custom_model_deployment(self, identifier: str) -> CustomModelDeployment:
         """The deployment an ARN or name names, its status brought up to the emulator's clock;
         ResourceNotFoundException if there is none."""
-        deployment = self.custom_model_deployments.get(identifier)
-        if deployment is None:
-            deployment = next((d for d in self.custom_model_deployments.values() if d.name == identifier), None)
-        if deployment is None:
-            raise ResourceNotFoundException(f"The custom model deployment {identifier} was not found.")
-        deployment.refresh(self._now())
-        return deployment
+        missing = f"The custom model deployment {identifier} was not found."
+        return self._current(self.custom_model_deployments, identifier, missing)
 
     @paginate(pagination_model=PAGINATION_MODEL)
     def list_custom_model_deployments(
@@ -149,12 +144,9 @@ class CustomModelDeployments(CustomModels, Tagging, ClientTokens):
         sort_by: str | None = None,
         sort_order: str | None = None,
     ) -> list[CustomModelDeployment]:
-        now = self._now()
-        for deployment in self.custom_model_deployments.values():
-            deployment.refresh(now)
         found = [
             d
-            for d in self.custom_model_deployments.values()
+            for d in self._all_current(self.custom_model_deployments)
             if (created_before is None or d.created_at < created_before)
             and (created_after is None or d.created_at > created_after)
             and (name_contains is None or name_contains in d.name)

@@ -142,13 +142,8 @@ class ProvisionedThroughputs(CustomModels, Tagging, ClientTokens):
     def get_provisioned_model_throughput(self, identifier: str) -> ProvisionedModelThroughput:
         """The throughput an ARN or name names, its status brought up to the emulator's clock;
         ResourceNotFoundException if there is none."""
-        throughput = self.provisioned_model_throughputs.get(identifier)
-        if throughput is None:
-            throughput = next((p for p in self.provisioned_model_throughputs.values() if p.name == identifier), None)
-        if throughput is None:
-            raise ResourceNotFoundException(f"The provisioned model {identifier} was not found.")
-        throughput.refresh(self._now())
-        return throughput
+        missing = f"The provisioned model {identifier} was not found."
+        return self._current(self.provisioned_model_throughputs, identifier, missing)
 
     @paginate(pagination_model=PAGINATION_MODEL)
     def list_provisioned_model_throughputs(
@@ -161,12 +156,9 @@ class ProvisionedThroughputs(CustomModels, Tagging, ClientTokens):
         sort_by: str | None = None,
         sort_order: str | None = None,
     ) -> list[ProvisionedModelThroughput]:
-        now = self._now()
-        for throughput in self.provisioned_model_throughputs.values():
-            throughput.refresh(now)
         found = [
             p
-            for p in self.provisioned_model_throughputs.values()
+            for p in self._all_current(self.provisioned_model_throughputs)
             if (creation_time_after is None or p.creation_time > creation_time_after)
             and (creation_time_before is None or p.creation_time < creation_time_before)
             and (status_equals is None or p.status == status_equals)
