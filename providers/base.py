@@ -18,7 +18,9 @@ import pulumi
 from pulumi.dynamic import ConfigureRequest, DiffResult, Resource, ResourceProvider
 from pulumi.runtime.config import is_config_secret
 
+from . import provider_process
 from .client import aws_client, default_region
+from .clock import SYSTEM_CLOCK, Clock
 from .config import ProviderConfig, profile_problem
 from .naming import AUTONAME, Autonamed
 from .tags import TaggedProvider
@@ -33,8 +35,15 @@ class BedrockProvider(TaggedProvider, Autonamed, ResourceProvider):
     serialize_as_secret_always = False
     kind: ClassVar[str] = "Bedrock resource"
     """The resource's name in messages, e.g. ``Bedrock application inference profile``."""
+    clock: ClassVar[Clock] = SYSTEM_CLOCK
+    """How waits sleep and measure time, and this machine's time; tests replace it (a class
+    attribute: the SDK pickles the provider by reference, so nothing on it reaches the state)."""
+
     def configure(self, req: ConfigureRequest) -> None:
-        """Read the stack config. Never raises: ``check_region`` reports its problems on every check."""
+        """Adjust the SDK's provider process (:func:`.provider_process.serve_concurrently`, once per
+        process; nothing elsewhere), then read the stack config. Never raises: ``check_region``
+        reports config problems on every check."""
+        provider_process.serve_concurrently()
         try:
             self._stack_config = ProviderConfig.from_stack_config(req.config.get)
         except Exception as error:  # a bug here must not turn every Check into a traceback

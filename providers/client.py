@@ -76,7 +76,6 @@ def aws_client(
     environment gets a new client. ``max_attempts`` bounds retries of 5xx and connection errors
     (throttling is bounded by time only).
     """
-    provider_process.serve_concurrently()
     attempts = max_attempts or DEFAULT_MAX_ATTEMPTS
     endpoint = endpoint or os.environ.get(ENDPOINT_VARIABLES[service]) or os.environ.get("AWS_ENDPOINT_URL")
     key = (service, region, profile, endpoint, attempts)

@@ -9,9 +9,8 @@ updating take minutes with no published bound: both wait, bounded by ``timeouts`
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Optional, TypedDict
+from typing import Any, Mapping, Optional, TypedDict
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
@@ -41,11 +40,6 @@ DESCRIPTION_RULE = api_rule("CreateCustomModelDeployment", "description").withou
 
 TIMEOUT_OPERATIONS = ("create", "update", "delete")
 DEFAULT_TIMEOUTS = {"create": 60 * 60.0, "update": 60 * 60.0, "delete": 30 * 60.0}
-
-
-# The waits read these module globals at call time, so tests can replace them with a fake clock.
-_clock: Callable[[], float] = time.monotonic
-_sleep: Callable[[float], None] = time.sleep
 
 
 # waiters
@@ -188,7 +182,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
             return wait(
                 CREATED, describe, name=name,
                 timeout=timeout_seconds(timeouts, "create", DEFAULT_TIMEOUTS["create"]), timeout_hint=hint,
-                clock=_clock, sleep=_sleep,
+                clock=self.clock,
             )
         except NotStabilizedError as error:
             if error.code != "Failed":
@@ -245,7 +239,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
         return wait(
             UPDATED, lambda: _progress_towards(find_deployment(client, arn, label), model_arn), name=name,
             timeout=timeout_seconds(timeouts, "update", DEFAULT_TIMEOUTS["update"]), timeout_hint=hint,
-            clock=_clock, sleep=_sleep,
+            clock=self.clock,
         )
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -264,7 +258,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
         hint = "The deletion keeps going in AWS: run the same command again once it is gone, or raise timeouts.delete."
         wait(
             DELETED, lambda: ignore_not_found(lambda: find_deployment(client, arn, label)) or {}, name=name,
-            timeout=timeout, timeout_hint=hint, clock=_clock, sleep=_sleep,
+            timeout=timeout, timeout_hint=hint, clock=self.clock,
         )
 
     def _outputs(

@@ -9,8 +9,9 @@ an hour), so four waits leave nothing for a fifth create, nor for the Check and 
 runs on its single step-generation loop: the whole deployment stalls, and the SDK cancels a
 request that has been queued for 30 minutes.
 
-:func:`serve_concurrently` runs once per process, the first time a provider makes an AWS client
-or starts a wait, in the worker serving that call. It finds the executor behind that worker,
+:func:`serve_concurrently` is started explicitly by the providers' ``configure``
+(:class:`.base.BedrockProvider`), which the SDK calls in the worker serving the first call of each
+provider it deserializes; it acts once per process. It finds the executor behind that worker,
 raises its limit to :data:`WORKERS_ENV` (default :data:`DEFAULT_WORKERS`) and starts workers for
 calls already queued. From then on every call gets a thread at once.
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import sys
-import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
@@ -53,20 +52,8 @@ MODEL_RULE = api_rule("CreateProvisionedModelThroughput", "modelId").meaning_is(
 )
 
 
-sleep = time.sleep
-"""How waits sleep; tests replace it."""
-clock = time.monotonic
-"""How waits measure elapsed time; tests replace it."""
-
-
-def now() -> dt.datetime:
-    """This machine's time: what a commitment expiration is compared with only when AWS's response
-    carries no ``Date`` header; tests replace it."""
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def aws_now(response: Mapping[str, Any]) -> dt.datetime:
-    """AWS's time when it answered ``response``: its ``Date`` header, else this machine's time.
+def aws_now(response: Mapping[str, Any], local_now: Callable[[], dt.datetime]) -> dt.datetime:
+    """AWS's time when it answered ``response``: its ``Date`` header, else this machine's (``local_now``).
 
     A commitment's expiry is decided on the same clock as AWS decides whether a delete is allowed,
     so a laptop whose clock is off cannot decide differently from AWS.
@@ -77,7 +64,7 @@ def aws_now(response: Mapping[str, Any]) -> dt.datetime:
             return email.utils.parsedate_to_datetime(date).astimezone(dt.timezone.utc)
         except (TypeError, ValueError):
             pass
-    return now()
+    return local_now()
 
 
 class ProvisionedModelThroughputProvider(BedrockProvider):
@@ -131,7 +118,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
                 # runs, AWS refuses the delete before a second throughput is bought; once it has run
                 # out, deleting first costs a gap in service, never a second bill.
                 result.delete_before_replace = True
-            committed_until = unexpired_commitment(olds.get("commitment_expiration_time"), now()) if committed else None
+            committed_until = unexpired_commitment(olds.get("commitment_expiration_time"), self.clock.now()) if committed else None
             print(self._replacement_warning(olds, news, result.replaces, committed, committed_until), file=sys.stderr, flush=True)
         return result
 
@@ -256,7 +243,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             return ignore_not_found(lambda: find_throughput(client, arn, self.label(name))) or {"status": GONE}
 
         try:
-            return dict(waiting.wait(waiter, describe, name=name, timeout=timeout, timeout_hint=hint, clock=clock, sleep=sleep))
+            return dict(waiting.wait(waiter, describe, name=name, timeout=timeout, timeout_hint=hint, clock=self.clock))
         except NotStabilizedError as error:
             if error.code not in waiter.failure:  # timed out or interrupted: it keeps existing, to resume
                 raise
@@ -316,7 +303,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         if throughput is None:
             return
         expires = throughput.get("commitmentExpirationTime")
-        if unexpired_commitment(expires, aws_now(throughput)):
+        if unexpired_commitment(expires, aws_now(throughput, self.clock.now)):
             raise ConflictError(
                 "deleting", self.label(name), "CommitmentNotExpired",
                 f"its {throughput.get('commitmentDuration')} commitment has commitmentExpirationTime "

@@ -14,12 +14,12 @@ is retried for the rest of the wait's timeout (``client.call_deadline``), not a 
 from __future__ import annotations
 
 import sys
-import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from . import provider_process
 from .client import call_deadline
+from .clock import SYSTEM_CLOCK, Clock
 from .errors import NotStabilizedError
 
 Response = Mapping[str, Any]
@@ -63,20 +63,18 @@ def wait(
     name: str,
     timeout: float,
     timeout_hint: str,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
+    clock: Clock = SYSTEM_CLOCK,
     log: Callable[[str], None] | None = None,
 ) -> Response:
     """Poll ``describe`` until the status is a target; return that last response.
 
     Raises :class:`NotStabilizedError` on a failure status (with the resource's failure reason),
     on a status the waiter does not know, on timeout and when the provider process is told to
-    stop (both with ``timeout_hint``: how to resume).
+    stop (both with ``timeout_hint``: how to resume). ``clock`` sleeps between polls and measures
+    the elapsed time; the real one's sleep ends early when the process is told to stop.
     """
-    provider_process.serve_concurrently()
     with provider_process.wait_in_progress():
-        return _poll(waiter, describe, name=name, timeout=timeout, timeout_hint=timeout_hint, clock=clock, sleep=sleep,
-                     log=log or _stderr)
+        return _poll(waiter, describe, name=name, timeout=timeout, timeout_hint=timeout_hint, clock=clock, log=log or _stderr)
 
 
 def _poll(
@@ -86,19 +84,18 @@ def _poll(
     name: str,
     timeout: float,
     timeout_hint: str,
-    clock: Callable[[], float],
-    sleep: Callable[[float], None],
+    clock: Clock,
     log: Callable[[str], None],
 ) -> Response:
     label = f'{waiter.kind} "{name}"'
-    start = clock()
+    start = clock.monotonic()
     delay = waiter.delay
     while True:
-        _stop_if_requested(label, waiter, clock() - start, timeout_hint, log)
-        with call_deadline(max(timeout - (clock() - start), MIN_POLL_RETRY_SECONDS)):
+        _stop_if_requested(label, waiter, clock.monotonic() - start, timeout_hint, log)
+        with call_deadline(max(timeout - (clock.monotonic() - start), MIN_POLL_RETRY_SECONDS)):
             response = describe()
         status = waiter.status(response)
-        elapsed = clock() - start
+        elapsed = clock.monotonic() - start
         if status in waiter.target:
             if elapsed >= 1:
                 log(f"{label} is {status} after {format_elapsed(elapsed)}")
@@ -119,10 +116,7 @@ def _poll(
                 f"still {status} after {format_elapsed(elapsed)} (timeout {format_elapsed(timeout)}). {timeout_hint}",
             )
         log(f"waiting for {label}: {status}, {format_elapsed(elapsed)}")
-        if sleep is time.sleep:  # a real sleep ends early when the process is told to stop
-            provider_process.stop_requested.wait(min(delay, remaining))
-        else:
-            sleep(min(delay, remaining))
+        clock.sleep(min(delay, remaining))
         delay = min(delay * waiter.backoff, waiter.max_delay)
 
 

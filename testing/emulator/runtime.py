@@ -205,24 +205,24 @@ def resolve_target(backend: BedrockEmulatorBackend, model_id: str) -> InvokeTarg
         raise ValidationException(INVALID_MODEL_IDENTIFIER)
     kind = parsed.resource_type
     if kind == "foundation-model":
-        model = backend._find_foundation_model(arn)
+        model = backend.find_foundation_model(arn)
         if model is None:
             raise ValidationException(INVALID_MODEL_IDENTIFIER)
         if not model.on_demand_invocation:
             raise ValidationException(PROFILE_REQUIRED.format(model_id=model.model_id))
         return InvokeTarget("foundation-model", model.arn(region), model, {region: model.arn(region)})
     if kind == "inference-profile":
-        system = backend._find_system_profile(arn)
+        system = backend.find_system_profile(arn)
         if system is None:
             raise ValidationException(INVALID_MODEL_IDENTIFIER)
         return _through_profile("system-profile", system.arn, system.model_arns)
     if kind == "application-inference-profile":
-        profile = backend._find_application_profile(arn)
+        profile = backend.find_application_profile(arn)
         if profile is None:
             raise ResourceNotFoundException(f"The inference profile {model_id} was not found.")
         return _through_profile("application-profile", profile.arn, profile.model_arns)
     if kind == "provisioned-model":
-        throughput = backend._find_provisioned(arn)
+        throughput = backend.get_provisioned_model_throughput(arn)
         if throughput.status != "InService":
             raise ValidationException(
                 f"The provisioned model {arn} is in status {throughput.status}; "
@@ -231,7 +231,7 @@ def resolve_target(backend: BedrockEmulatorBackend, model_id: str) -> InvokeTarg
         model = _foundation_model_of(throughput.foundation_model_arn)
         return InvokeTarget("provisioned-throughput", throughput.arn, model, {region: throughput.foundation_model_arn})
     if kind == "custom-model-deployment":
-        deployment = backend._find_deployment(arn)
+        deployment = backend.get_custom_model_deployment(arn)
         if deployment.status != "Active":
             raise ValidationException(
                 f"The custom model deployment {arn} is in status {deployment.status}; "

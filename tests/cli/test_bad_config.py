@@ -12,6 +12,7 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
+from pulumi_bedrock_inference.partitions import REGION_PATTERN
 from pulumi_bedrock_inference.providers import ApplicationInferenceProfile
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 from pulumi_bedrock_inference.testing.stack import emulator_stack
@@ -32,7 +33,7 @@ INPUT_PROBLEMS = [
 ]
 REGION_PROBLEM = (
     PREFIX + "property aws:region value {<nil>} has a problem: aws:region (stack config) must match the pattern "
-    "[a-z]+(-[a-z]+)+-\\d+ (an AWS region such as us-east-1), got 'US East'"
+    f"{REGION_PATTERN} (an AWS region such as us-east-1), got 'US East'"
 )
 
 

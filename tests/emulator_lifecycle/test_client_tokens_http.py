@@ -14,10 +14,9 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from pulumi_bedrock_inference.providers import custom_model_deployment as deployment_module
 from pulumi_bedrock_inference.providers import errors
-from pulumi_bedrock_inference.providers import provisioned_throughput as throughput_module
 from pulumi_bedrock_inference.providers.base import BedrockProvider
+from pulumi_bedrock_inference.providers.clock import Clock
 from pulumi_bedrock_inference.providers.custom_model_deployment import CustomModelDeploymentProvider
 from pulumi_bedrock_inference.providers.inference_profile import ApplicationInferenceProfileProvider
 from pulumi_bedrock_inference.providers.provisioned_throughput import ProvisionedModelThroughputProvider
@@ -74,10 +73,7 @@ def emulator(request: pytest.FixtureRequest, bedrock_emulator: BedrockEmulator, 
         elapsed[0] += seconds
         bedrock_emulator.advance(seconds)
 
-    monkeypatch.setattr(deployment_module, "_clock", lambda: elapsed[0])
-    monkeypatch.setattr(deployment_module, "_sleep", sleep)
-    monkeypatch.setattr(throughput_module, "clock", lambda: elapsed[0])
-    monkeypatch.setattr(throughput_module, "sleep", sleep)
+    monkeypatch.setattr(BedrockProvider, "clock", Clock(monotonic=lambda: elapsed[0], sleep=sleep))
     try:
         yield bedrock_emulator
     finally:

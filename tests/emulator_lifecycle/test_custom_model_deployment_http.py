@@ -11,8 +11,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from pulumi_bedrock_inference.providers import custom_model_deployment as module
 from pulumi_bedrock_inference.providers import errors
+from pulumi_bedrock_inference.providers.base import BedrockProvider
+from pulumi_bedrock_inference.providers.clock import Clock
 from pulumi_bedrock_inference.providers.custom_model_deployment import CustomModelDeploymentProvider
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 from tests.unit.conftest import FakeConfigureRequest
@@ -31,8 +32,7 @@ def emulator(bedrock_emulator: BedrockEmulator, monkeypatch: pytest.MonkeyPatch)
         elapsed[0] += seconds
         bedrock_emulator.advance(seconds)
 
-    monkeypatch.setattr(module, "_clock", lambda: elapsed[0])
-    monkeypatch.setattr(module, "_sleep", sleep)
+    monkeypatch.setattr(BedrockProvider, "clock", Clock(monotonic=lambda: elapsed[0], sleep=sleep))
     yield bedrock_emulator
 
 

@@ -7,12 +7,14 @@ emulator's clock, so minutes of Creating and months of commitment pass in millis
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from pulumi_bedrock_inference.providers import errors
-from pulumi_bedrock_inference.providers import provisioned_throughput as module
+from pulumi_bedrock_inference.providers.base import BedrockProvider
+from pulumi_bedrock_inference.providers.clock import Clock
 from pulumi_bedrock_inference.providers.provisioned_throughput import ProvisionedModelThroughputProvider
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 from tests.unit.conftest import FakeConfigureRequest
@@ -31,9 +33,9 @@ def emulator_time(bedrock_emulator: BedrockEmulator, monkeypatch: pytest.MonkeyP
         slept.append(seconds)
         bedrock_emulator.advance(seconds)
 
-    monkeypatch.setattr(module, "sleep", sleep)
-    monkeypatch.setattr(module, "clock", lambda: bedrock_emulator.now().timestamp())
-    monkeypatch.setattr(module, "now", bedrock_emulator.now)
+    monkeypatch.setattr(
+        BedrockProvider, "clock", Clock(sleep=sleep, monotonic=lambda: bedrock_emulator.now().timestamp(), now=bedrock_emulator.now)
+    )
     return slept
 
 
@@ -199,13 +201,13 @@ def test_commitment_expiry_is_decided_on_the_emulators_clock_not_a_skewed_local_
     created = p.create(inputs)
     more_units = checked(p, model_arn=NOVA_PRO, commitment_duration="OneMonth", model_units=2)
     # This machine's clock is a year ahead: by it the commitment has expired; by AWS's it has not.
-    monkeypatch.setattr(module, "now", lambda: dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=365))
+    monkeypatch.setattr(BedrockProvider, "clock", replace(BedrockProvider.clock, now=lambda: dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=365)))
     assert p.diff(created.id, created.outs, more_units).delete_before_replace is True
     with pytest.raises(errors.ConflictError, match="CommitmentNotExpired"):
         p.delete(created.id, created.outs)
     # Now AWS's clock passes the expiry while this machine's clock is a year behind.
     bedrock_emulator.advance(32 * 24 * 3600)
-    monkeypatch.setattr(module, "now", lambda: dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=365))
+    monkeypatch.setattr(BedrockProvider, "clock", replace(BedrockProvider.clock, now=lambda: dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=365)))
     bedrock_emulator.reset_log()
     # A committed throughput is still replaced delete-first: the diff never asks AWS (previews stay offline).
     assert p.diff(created.id, created.outs, more_units).delete_before_replace is True

@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 from pulumi.output import Unknown
 from pulumi_bedrock_inference.providers import client as aws_client
 from pulumi_bedrock_inference.providers import errors, tags
+from pulumi_bedrock_inference.providers.clock import Clock
 from pulumi_bedrock_inference.providers.config import ProviderConfig
 from pulumi_bedrock_inference.providers.validation import InputChecker, parse_duration
 from pulumi_bedrock_inference.providers.waiter import Waiter, wait
@@ -142,7 +143,7 @@ def test_waiter_backs_off_to_a_cap_and_prints_progress() -> None:
     clock, lines = FakeClock(), []
     statuses = iter(["Creating"] * 5 + ["Active"])
     result = wait(DEPLOYMENT, lambda: {"status": next(statuses)}, name="x", timeout=600, timeout_hint="",
-                  clock=clock.time, sleep=clock.sleep, log=lines.append)
+                  clock=Clock(monotonic=clock.time, sleep=clock.sleep), log=lines.append)
     assert result == {"status": "Active"}
     assert clock.sleeps == [5, 10, 20, 20, 20]
     assert lines[0] == 'waiting for custom model deployment "x": Creating, 0s'
@@ -154,7 +155,7 @@ def test_waiter_failure_carries_the_failure_message() -> None:
     clock = FakeClock()
     with pytest.raises(errors.NotStabilizedError) as raised:
         wait(DEPLOYMENT, lambda: {"status": "Failed", "failureMessage": "model too large"}, name="x", timeout=60,
-             timeout_hint="", clock=clock.time, sleep=clock.sleep, log=lambda _: None)
+             timeout_hint="", clock=Clock(monotonic=clock.time, sleep=clock.sleep), log=lambda _: None)
     assert str(raised.value) == 'waiting for custom model deployment "x" to become Active: Failed: model too large'
 
 
@@ -162,6 +163,6 @@ def test_waiter_times_out_with_how_to_resume() -> None:
     clock = FakeClock()
     with pytest.raises(errors.NotStabilizedError) as raised:
         wait(DEPLOYMENT, lambda: {"status": "Creating"}, name="x", timeout=60, timeout_hint="Run pulumi up again.",
-             clock=clock.time, sleep=clock.sleep, log=lambda _: None)
+             clock=Clock(monotonic=clock.time, sleep=clock.sleep), log=lambda _: None)
     assert "still Creating after 1m00s (timeout 1m00s). Run pulumi up again." in str(raised.value)
     assert sum(clock.sleeps) == 60

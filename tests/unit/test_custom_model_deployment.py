@@ -11,6 +11,8 @@ from botocore.stub import ANY, Stubber
 from pulumi.output import Unknown
 from pulumi_bedrock_inference.providers import custom_model_deployment as module
 from pulumi_bedrock_inference.providers import errors
+from pulumi_bedrock_inference.providers.base import BedrockProvider
+from pulumi_bedrock_inference.providers.clock import Clock
 from pulumi_bedrock_inference.providers.custom_model_deployment import (
     CustomModelDeploymentProvider,
 )
@@ -31,8 +33,7 @@ GET = {"customModelDeploymentIdentifier": ARN}
 def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeClock]:
     """Waits run on a fake clock: no test really sleeps, and timeouts are reached in fake time."""
     fake = FakeClock()
-    monkeypatch.setattr(module, "_clock", fake.time)
-    monkeypatch.setattr(module, "_sleep", fake.sleep)
+    monkeypatch.setattr(BedrockProvider, "clock", Clock(monotonic=fake.time, sleep=fake.sleep))
     yield fake
 
 

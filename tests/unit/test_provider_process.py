@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from pulumi_bedrock_inference.providers import provider_process
+from pulumi_bedrock_inference.providers.clock import Clock
 
 HANG_GUARD = 30.0
 
@@ -82,7 +83,7 @@ def test_a_wait_ends_with_a_resumable_error_once_the_process_is_told_to_stop() -
     try:
         with pytest.raises(NotStabilizedError) as raised:
             wait(waiter, describe, name="t", timeout=3600, timeout_hint="Run `pulumi up` again to resume.",
-                 sleep=lambda seconds: None, log=lines.append)
+                 clock=Clock(sleep=lambda seconds: None), log=lines.append)
     finally:
         provider_process.stop_requested.clear()
     assert len(polls) == 2

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from botocore.stub import ANY, Stubber
 from pulumi.output import Unknown
 from pulumi_bedrock_inference.providers import errors
+from pulumi_bedrock_inference.providers.base import BedrockProvider
+from pulumi_bedrock_inference.providers.clock import Clock
 from pulumi_bedrock_inference.providers import provisioned_throughput as module
 from pulumi_bedrock_inference.providers.provisioned_throughput import (
     ProvisionedModelThroughput,
@@ -35,8 +38,7 @@ PAST = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
 def no_real_waiting(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Sleeps are recorded, not slept; the clock moves by each sleep."""
     slept: list[float] = []
-    monkeypatch.setattr(module, "sleep", slept.append)
-    monkeypatch.setattr(module, "clock", lambda: sum(slept))
+    monkeypatch.setattr(BedrockProvider, "clock", Clock(sleep=slept.append, monotonic=lambda: sum(slept)))
     return slept
 
 
@@ -235,7 +237,7 @@ def test_diff_autonamed_replacement_creates_first_unless_the_old_one_has_a_commi
     committed_outputs = outputs(provisioned_model_name="pt-1a2b3c4d", commitment_duration="OneMonth", commitment_expiration_time=EXPIRES.isoformat())
     committed_news = {**news, "commitment_duration": "OneMonth"}
 
-    monkeypatch.setattr(module, "now", lambda: EXPIRES - dt.timedelta(days=1))
+    monkeypatch.setattr(BedrockProvider, "clock", replace(BedrockProvider.clock, now=lambda: EXPIRES - dt.timedelta(days=1)))
     committed = provider().diff(ARN, committed_outputs, committed_news)
     assert committed.replaces == ["model_units"] and committed.delete_before_replace is True
     err = capsys.readouterr().err.splitlines()
@@ -251,7 +253,7 @@ def test_diff_orders_any_committed_replacement_delete_first_without_asking_aws(
     news = {**inputs(model_units=2, _autoname="p/s/pt"), "commitment_duration": "OneMonth"}
     olds = outputs(commitment_duration="OneMonth", commitment_expiration_time=EXPIRES.isoformat())
     for skew in (dt.timedelta(days=365), -dt.timedelta(days=365)):
-        monkeypatch.setattr(module, "now", lambda skew=skew: EXPIRES + skew)
+        monkeypatch.setattr(BedrockProvider, "clock", replace(BedrockProvider.clock, now=lambda skew=skew: EXPIRES + skew))
         assert provider().diff(ARN, olds, news).delete_before_replace is True
     stubbed.assert_no_pending_responses()
     assert "deleted first" in capsys.readouterr().err
@@ -354,7 +356,7 @@ def test_create_wait_stopped_by_cancel_leaves_the_throughput_to_resume(
 
     stubbed.add_response("create_provisioned_model_throughput", {"provisionedModelArn": ARN}, None)
     get(stubbed, throughput("Creating"))
-    monkeypatch.setattr(module, "sleep", lambda seconds: provider_process.stop_requested.set())
+    monkeypatch.setattr(BedrockProvider, "clock", Clock(sleep=lambda seconds: provider_process.stop_requested.set()))
     try:
         with pytest.raises(errors.NotStabilizedError) as raised:
             provider().create(inputs())
@@ -513,12 +515,12 @@ def test_delete_after_commitment_expiry_deletes_and_waits_until_gone(stubbed: St
 def test_the_delete_gate_follows_aws_clock_not_a_skewed_local_one(stubbed: Stubber, monkeypatch: pytest.MonkeyPatch, no_real_waiting: list[float]) -> None:
     committed = throughput(commitmentDuration="OneMonth", commitmentExpirationTime=EXPIRES)
     # Local clock a month late, AWS a minute before expiry: refused without a delete call.
-    monkeypatch.setattr(module, "now", lambda: EXPIRES + dt.timedelta(days=30))
+    monkeypatch.setattr(BedrockProvider, "clock", replace(BedrockProvider.clock, now=lambda: EXPIRES + dt.timedelta(days=30)))
     get(stubbed, with_date(committed, EXPIRES - dt.timedelta(minutes=1)))
     with pytest.raises(errors.ConflictError, match="CommitmentNotExpired"):
         provider().delete(ARN, outputs())
     # Local clock a month early, AWS a second after expiry: deleted.
-    monkeypatch.setattr(module, "now", lambda: EXPIRES - dt.timedelta(days=30))
+    monkeypatch.setattr(BedrockProvider, "clock", replace(BedrockProvider.clock, now=lambda: EXPIRES - dt.timedelta(days=30)))
     get(stubbed, with_date(committed, EXPIRES + dt.timedelta(seconds=1)))
     stubbed.add_response("delete_provisioned_model_throughput", {}, {"provisionedModelId": ARN})
     stubbed.add_client_error("get_provisioned_model_throughput", "ResourceNotFoundException", "gone", 404)
