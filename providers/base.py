@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import threading
 from typing import Any, Callable, ClassVar, Mapping
 
 import pulumi
@@ -48,6 +49,27 @@ class BedrockProvider(TaggedProvider, Autonamed, ResourceProvider):
             self._stack_config = ProviderConfig.from_stack_config(req.config.get)
         except Exception as error:  # a bug here must not turn every Check into a traceback
             self._stack_config = ProviderConfig(problems=(("aws", f"aws stack config could not be read: {error!r}"),))
+        if provider_process.in_provider_process():
+            self.warm_client()
+
+    def warm_client(self) -> threading.Thread | None:
+        """Build the stack region's client on a background thread, while the engine checks and
+        diffs: importing boto3, loading the service model and building the client take about half
+        a second, which the first create of an ``up`` would otherwise wait for
+        (benchmarks/engine_overhead.py). A failure is left to the call that needs the client."""
+        config = self.stack_config
+        if not config.region or config.problems:
+            return None
+
+        def build() -> None:
+            try:
+                self.client(config.region)  # type: ignore[arg-type]
+            except Exception:  # reported by the first real call, with its context
+                pass
+
+        thread = threading.Thread(target=build, name="warm-aws-client", daemon=True)
+        thread.start()
+        return thread
 
     @property
     def stack_config(self) -> ProviderConfig:
