@@ -37,4 +37,5 @@ test: install cli-if-possible
 	$(BIN)/python -m pytest
 
 bench: install cli
-	@for script in benchmarks/[!_]*.py; do $(BIN)/python $$script || exit 1; done
+	@export PATH="$$($(PYTHON) tools/pulumi-cli/build.py --locate):$$PATH"; \
+	for script in benchmarks/[!_]*.py; do $(BIN)/python $$script || exit 1; done
