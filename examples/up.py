@@ -41,9 +41,20 @@ def main() -> int:
         print(NO_CLI, file=sys.stderr)
         return 1
     if target == "aws":
+        if not language_host(Path(cli)):
+            print("TARGET=aws runs `pulumi up` of the project, which needs Pulumi's Python language host "
+                  "(pulumi-language-python). The CLI found has none (the one `make cli` builds from Go modules "
+                  "cannot include it): install Pulumi from https://www.pulumi.com/docs/install/ and put it first "
+                  "on PATH.", file=sys.stderr)
+            return 1
         print("TARGET=aws: `pulumi up` of stack dev in your AWS account; it shows the plan and asks before changing anything.")
         return run([cli, "stack", "select", "--create", "dev"]) or run([cli, "up"])
     return deploy_to_emulator()
+
+
+def language_host(cli: Path) -> bool:
+    """Whether ``pulumi-language-python`` is beside the CLI or on PATH, where the CLI looks for it."""
+    return (cli.resolve().parent / "pulumi-language-python").exists() or shutil.which("pulumi-language-python") is not None
 
 
 def run(command: list[str]) -> int:

@@ -40,7 +40,7 @@ def path_without_pulumi() -> str:
     return os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if not (Path(p) / "pulumi").exists())
 
 
-def up(tmp_path: Path, *, target: str | None, cli: bool, stdin: str = "") -> tuple[subprocess.CompletedProcess[str], list[dict]]:
+def up(tmp_path: Path, *, target: str | None, cli: bool, stdin: str = "", language_host: bool = True) -> tuple[subprocess.CompletedProcess[str], list[dict]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | REAL_KEYS
     env["PATH"] = path_without_pulumi()
     env.pop("TARGET", None)
@@ -52,6 +52,9 @@ def up(tmp_path: Path, *, target: str | None, cli: bool, stdin: str = "") -> tup
         bin_dir.mkdir()
         (bin_dir / "pulumi").write_text(FAKE_PULUMI.format(python=sys.executable, log=str(log)))
         (bin_dir / "pulumi").chmod(0o755)
+        if language_host:
+            (bin_dir / "pulumi-language-python").write_text("#!/bin/sh\n")
+            (bin_dir / "pulumi-language-python").chmod(0o755)
         env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
     result = subprocess.run([sys.executable, str(UP)], env=env, input=stdin, capture_output=True, text=True, timeout=600)
     calls = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
@@ -83,6 +86,12 @@ def test_target_aws_is_an_interactive_pulumi_up_never_yes(tmp_path: Path) -> Non
     assert calls[1]["answer"] == "no"  # the CLI reads the user's answer from the terminal
     assert calls[1]["env"]["AWS_PROFILE"] == "prod-admin" and calls[1]["env"]["AWS_ENDPOINT_URL_BEDROCK"] is None
     assert "asks before changing anything" in result.stdout
+
+
+def test_target_aws_with_a_cli_that_has_no_language_host_says_what_it_needs(tmp_path: Path) -> None:
+    result, calls = up(tmp_path, target="aws", cli=True, language_host=False)
+    assert result.returncode == 1 and calls == []
+    assert "pulumi-language-python" in result.stderr and "https://www.pulumi.com/docs/install/" in result.stderr
 
 
 def test_target_aws_without_the_cli_says_how_to_get_it(tmp_path: Path) -> None:
