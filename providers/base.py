@@ -1,5 +1,5 @@
-"""What every Bedrock dynamic provider here shares: stack config, region, clients, diff, and the
-resource classes' constructor.
+"""What every Bedrock dynamic provider here shares: stack config, region, clients, check and diff
+from the provider's :class:`~.schema.Schema`, and the resource classes' constructor.
 
 Providers are stateless module-level classes: the SDK pickles them by reference (module path and
 class name) into every resource's state, so nothing but the stack config that ``configure`` hands
@@ -13,10 +13,10 @@ import functools
 import inspect
 import os
 import threading
-from typing import Any, Callable, ClassVar, Mapping
+from typing import Any, ClassVar, Mapping
 
 import pulumi
-from pulumi.dynamic import ConfigureRequest, DiffResult, Resource, ResourceProvider
+from pulumi.dynamic import CheckResult, ConfigureRequest, DiffResult, Resource, ResourceProvider
 from pulumi.runtime.config import is_config_secret
 
 from . import provider_process
@@ -24,10 +24,9 @@ from .client import aws_client, default_region
 from .clock import SYSTEM_CLOCK, Clock
 from .config import ProviderConfig, profile_problem
 from .naming import AUTONAME, Autonamed
+from .schema import Equal, Replaces, Schema, same, same_or_absent  # noqa: F401 (same, same_or_absent: their old home)
 from .tags import TaggedProvider
 from .validation import REGION_RULE, InputChecker, contains_unknown
-
-Equal = Callable[[Any, Any], bool]
 
 
 class BedrockProvider(TaggedProvider, Autonamed, ResourceProvider):
@@ -39,6 +38,22 @@ class BedrockProvider(TaggedProvider, Autonamed, ResourceProvider):
     clock: ClassVar[Clock] = SYSTEM_CLOCK
     """How waits sleep and measure time, and this machine's time; tests replace it (a class
     attribute: the SDK pickles the provider by reference, so nothing on it reaches the state)."""
+    schema: ClassVar[Schema]
+    """The resource's inputs and outputs; naming's ``name_field``, ``name_replaces``, ``name_rule``
+    and ``replacing`` are read from it when the subclass is defined."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        schema = cls.__dict__.get("schema")
+        if schema is None:
+            return
+        cls.replacing = schema.replacing
+        name = schema.name_input
+        if name is not None:
+            cls.name_field = name.name
+            cls.name_replaces = isinstance(name.change, Replaces)
+            if name.name_rule is not None:
+                cls.name_rule = name.name_rule
 
     def configure(self, req: ConfigureRequest) -> None:
         """Adjust the SDK's provider process (:func:`.provider_process.serve_concurrently`, once per
@@ -120,10 +135,17 @@ class BedrockProvider(TaggedProvider, Autonamed, ResourceProvider):
             return
         checker.inputs["region"] = region
 
-    # diff
+    # check and diff, from the schema
 
-    def diff_fields(self, olds: Mapping[str, Any], news: Mapping[str, Any], *, update: Mapping[str, Equal]) -> DiffResult:
-        """Changed fields: :attr:`replacing` decides replacements, ``update`` lists what changes in place.
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return self.schema.check(self, olds, news)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return self.diff_fields(self.schema.decode(olds), self.schema.decode(news))
+
+    def diff_fields(self, olds: Mapping[str, Any], news: Mapping[str, Any], *, update: Mapping[str, Equal] | None = None) -> DiffResult:
+        """Changed fields: :attr:`replacing` decides replacements; what changes in place is the schema's
+        :attr:`~.schema.Schema.updating` (or ``update``).
 
         A replacement is delete-before-replace when an explicit name stays the same.
         """
@@ -132,6 +154,7 @@ class BedrockProvider(TaggedProvider, Autonamed, ResourceProvider):
         name_changed = _changed(olds.get(name_field), news.get(name_field), same)
         if name_changed and self.name_replaces:
             replaces.insert(0, name_field)
+        update = self.schema.updating if update is None else update
         updates = [f for f, equal in update.items() if f not in replaces and _changed(olds.get(f), news.get(f), equal)]
         if name_changed and not self.name_replaces:
             updates.append(name_field)
@@ -180,14 +203,21 @@ RESOURCE_OPTIONS_DOC = """
 class BedrockResource(Resource):
     """Base of this package's dynamic resource classes: what their constructors share."""
 
-    def _register(
-        self, provider: ResourceProvider, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None,
-        inputs: tuple[str, ...], outputs: tuple[str, ...], derived: Mapping[str, tuple[str, ...]] | None = None,
-    ) -> None:
-        """Register the inputs, the autoname seed and the outputs; ``derived`` maps an input to the
-        outputs that repeat it under another key (secret whenever that input may be, see :func:`resource_options`)."""
-        props = resource_props(args, inputs, outputs, resource_name)
-        super().__init__(provider, resource_name, props, resource_options(args, opts, derived) if derived is not None else opts)
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        provider = cls.__dict__.get("provider_class")
+        if provider is not None and provider.schema.name_input is not None and cls.__doc__:
+            cls.__doc__ += RESOURCE_OPTIONS_DOC
+
+    provider_class: ClassVar[type[BedrockProvider]]
+    """The resource's provider class; its schema says what the resource registers."""
+
+    def _register(self, resource_name: str, args: Any, opts: pulumi.ResourceOptions | None) -> None:
+        """Register the schema's inputs, the autoname seed and its outputs; outputs derived from an
+        input are secret whenever that input may be (see :func:`resource_options`)."""
+        schema = self.provider_class.schema
+        props = resource_props(args, schema.input_names, schema.outputs, resource_name)
+        super().__init__(self.provider_class(), resource_name, props, resource_options(args, opts, schema.derived))
 
 
 def resource_props(args: Any, inputs: tuple[str, ...], outputs: tuple[str, ...], resource_name: str) -> dict[str, Any]:
@@ -213,7 +243,7 @@ def resource_options(
     """
     secret = {output for field, outputs in derived.items() if _may_be_secret(getattr(args, field, None)) for output in outputs}
     if is_config_secret("aws:defaultTags"):
-        secret.add("tags_all")  # the default tags are merged into it, and the provider never sees that they are secret
+        secret.update(derived.get("tags", ()))  # the default tags are merged into them, and the provider never sees that they are secret
     if not secret:
         return opts
     return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=sorted(secret)))
@@ -236,12 +266,4 @@ def _changed(old: Any, new: Any, equal: Equal) -> bool:
     if contains_unknown(new):
         return True
     return not equal(old, new)
-
-
-def same(old: Any, new: Any) -> bool:
-    return old == new
-
-
-def same_or_absent(old: Any, new: Any) -> bool:
-    return (old or None) == (new or None)
 

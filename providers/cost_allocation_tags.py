@@ -37,18 +37,16 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 
 from pulumi_bedrock_inference.identifiers import COST_ALLOCATION_TAGS
 
+from . import schema as s
 from . import tags as tagging
 from .base import BedrockProvider, BedrockResource
 from .naming import AUTONAME
 from .errors import InvalidRequestError, aws_call
 from .validation import InputChecker, contains_unknown, is_unknown, service_model
-
-INPUTS = ("tag_keys", "deactivate_on_delete", "region", AUTONAME)
-OUTPUTS = ("active_keys", "pending_keys", "inactive_keys", "activated_keys")
 
 ACTIVE, INACTIVE = "Active", "Inactive"
 NOT_SEEN_CODE = "TagKeysNotFoundException"
@@ -57,27 +55,45 @@ SEEN_WITHIN = "up to 24 hours"
 """How long AWS billing takes to see a new tag key (activating-tags.html, quoted above)."""
 
 
+SCHEMA = s.Schema(
+    inputs=(
+        s.Input(
+            "region", s.region, s.Updates(),
+            doc="Picks the partition's Cost Explorer endpoint (``us-east-1`` serves the ``aws`` partition whatever "
+            "the region). Default: stack config ``aws:region``, else ``AWS_REGION``.",
+        ),
+        s.Input(
+            "tag_keys", lambda _provider, checker, _field, _olds: _check_tag_keys(checker),
+            s.Updates(lambda old, new: sorted(old or []) == sorted(new or [])),
+            doc="Required. The tag keys to activate (at least one; each 1–128 characters of "
+            "``[a-zA-Z0-9\\s._:/=+@-]``, no repeats). Any number: they are sent 20 per call.",
+        ),
+        s.Input(
+            "deactivate_on_delete", s.boolean, s.Updates(lambda old, new: bool(old) == bool(new)),
+            doc="On destroy, and for keys removed from ``tag_keys``, deactivate the keys this resource activated "
+            "(``activated_keys``; never a key it found active). Deactivation is account-wide: other stacks using "
+            "a key this resource activated lose it. Default: false (keys stay active).",
+        ),
+    ),
+    outputs=("active_keys", "pending_keys", "inactive_keys", "activated_keys"),
+)
+"""Nothing replaces: every input updates in place. The diff is the provider's own (see ``diff``)."""
+INPUTS, OUTPUTS = SCHEMA.input_names, SCHEMA.outputs
+
+
 class CostAllocationTagsProvider(BedrockProvider):
     """Dynamic provider for ``pulumi-python:dynamic/costexplorer:CostAllocationTags`` (public API: keep the path)."""
 
     kind = "Cost Explorer cost allocation tags"
-
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        checker = InputChecker({k: v for k, v in news.items() if not (k in OUTPUTS and v is None)})
-        checker.reject_unknown_fields(INPUTS)
-        self.check_region(checker)
-        _check_tag_keys(checker)
-        checker.boolean("deactivate_on_delete")
-        return CheckResult(checker.inputs, checker.failures)
+    schema = SCHEMA
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Its own diff, which never replaces: the schema's in-place inputs, and keys not active yet."""
         keys = news.get("tag_keys")
         if contains_unknown(keys):
             return DiffResult(changes=True, replaces=[])
         changed = (
-            sorted(olds.get("tag_keys") or []) != sorted(keys or [])
-            or bool(olds.get("deactivate_on_delete")) != bool(news.get("deactivate_on_delete"))
-            or olds.get("region") != news.get("region")
+            any(not equal(olds.get(field), news.get(field)) for field, equal in self.schema.updating.items())
             # A pending key, or one deactivated by hand (refresh shows it inactive): the next up activates it.
             or not set(keys or []) <= set(olds.get("active_keys") or [])
         )
@@ -250,20 +266,14 @@ def _resource_id(props: Mapping[str, Any]) -> str:
 # the resource
 
 
+@SCHEMA.documents
 @dataclass
 class CostAllocationTagsArgs:
     """Arguments of :class:`CostAllocationTags`."""
 
     tag_keys: pulumi.Input[Sequence[pulumi.Input[str]]]
-    """Required. The tag keys to activate (at least one; each 1–128 characters of
-    ``[a-zA-Z0-9\\s._:/=+@-]``, no repeats). Any number: they are sent 20 per call. Updated in place."""
     deactivate_on_delete: Optional[pulumi.Input[bool]] = None
-    """On destroy, and for keys removed from ``tag_keys``, deactivate the keys this resource activated
-    (``activated_keys``; never a key it found active). Deactivation is account-wide: other stacks using
-    a key this resource activated lose it. Default: false (keys stay active)."""
     region: Optional[pulumi.Input[str]] = None
-    """Picks the partition's Cost Explorer endpoint (``us-east-1`` serves the ``aws`` partition whatever
-    the region). Default: stack config ``aws:region``, else ``AWS_REGION``. Updated in place."""
 
 
 class CostAllocationTags(BedrockResource, module=COST_ALLOCATION_TAGS.module, name=COST_ALLOCATION_TAGS.name):
@@ -275,6 +285,8 @@ class CostAllocationTags(BedrockResource, module=COST_ALLOCATION_TAGS.module, na
     account or a standalone account, and ``ce:ListCostAllocationTags`` and
     ``ce:UpdateCostAllocationTagsStatus``. Makes no AWS call in ``pulumi preview``.
     """
+
+    provider_class = CostAllocationTagsProvider
 
     tag_keys: pulumi.Output[list]
     deactivate_on_delete: pulumi.Output[bool]
@@ -295,4 +307,4 @@ class CostAllocationTags(BedrockResource, module=COST_ALLOCATION_TAGS.module, na
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        self._register(CostAllocationTagsProvider(), resource_name, args or CostAllocationTagsArgs(**kwargs), opts, INPUTS, OUTPUTS)
+        self._register(resource_name, args or CostAllocationTagsArgs(**kwargs), opts)

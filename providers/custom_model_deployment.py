@@ -13,22 +13,19 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional, TypedDict
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from . import tags as tagging
 from pulumi_bedrock_inference.identifiers import CUSTOM_MODEL_DEPLOYMENT, parse_arn
 
-from .base import RESOURCE_OPTIONS_DOC, BedrockProvider, BedrockResource, same, same_or_absent, timestamp
+from . import schema as s
+from .base import BedrockProvider, BedrockResource, timestamp
 from .errors import BedrockError, ConflictError, InvalidRequestError, NotFoundError, NotStabilizedError, aws_call, ignore_not_found
-from .naming import AUTONAME, Replacing
 from .tokens import client_token, create_with_token
 from .validation import InputChecker, api_rule, timeout_seconds
 from .waiter import Waiter, wait
 
 KIND = "Bedrock custom model deployment"
-
-INPUTS = ("name", "model_arn", "description", "tags", "region", "timeouts", "adopt_existing", AUTONAME)
-OUTPUTS = ("arn", "status", "created_at", "last_updated_at", "failure_message", "update_details", "tags_all")
 
 NAME_RULE = api_rule("CreateCustomModelDeployment", "modelDeploymentName").meaning_is(
     "letters and digits, each optionally followed by one _ or -"
@@ -82,43 +79,73 @@ DELETED = Waiter(
 """Any GetCustomModelDeployment answer → ResourceNotFound (described as ``{}``)."""
 
 
+def _check_model_arn(_provider: BedrockProvider, checker: InputChecker, _field: str, _olds: Mapping[str, Any]) -> None:
+    checker.string("model_arn", required=True)
+    model_arn, region = checker.inputs.get("model_arn"), checker.inputs.get("region")
+    if not isinstance(model_arn, str):
+        return
+    problem = MODEL_ARN_RULE.problem(model_arn)
+    if problem:
+        checker.fail("model_arn", f"must be {MODEL_ARN_MEANING}: it {problem}")
+        return
+    if not isinstance(region, str):
+        return
+    arn_region = parse_arn(model_arn).region  # type: ignore[union-attr]
+    if arn_region != region:
+        checker.fail("model_arn", f"is in region {arn_region}, but the deployment is created in {region}")
+
+
+SCHEMA = s.Schema(
+    inputs=(
+        s.Input(
+            "region", s.region, s.Replaces(),
+            doc="Region to create the deployment in. Default: stack config ``aws:region``, else ``AWS_REGION``.",
+        ),
+        s.Input(
+            "model_arn", _check_model_arn, s.Updates(s.same), derived=("update_details",),
+            doc="Required. ARN of an Active custom model in the deployment's region "
+            "(``arn:aws:bedrock:<region>:<account>:custom-model/...``), 20–1011 characters. "
+            "The deployment keeps serving the previous model until a swap completes.",
+        ),
+        s.Input(
+            "description", s.string(DESCRIPTION_RULE), s.Replaces(key=lambda description: description or None),
+            doc="1–2048 characters. Default: none.",
+        ),
+        s.Input(
+            "tags", s.tags, s.Updates(), derived=("tags_all",),
+            doc="Up to 50 tags including stack ``aws:defaultTags``; key 1–128 and value 0–256 characters of "
+            "``[a-zA-Z0-9\\s._:/=+@-]``; no ``aws:`` prefix.",
+        ),
+        s.Input(
+            "timeouts", s.timeouts(TIMEOUT_OPERATIONS), s.Updates(s.same_or_absent),
+            doc="How long to wait, as pulumi-aws: ``{\"create\": \"60m\", \"update\": \"60m\", \"delete\": \"30m\"}`` "
+            "(the defaults); Go-style durations such as ``\"1h30m\"``, each positive and at most ``24h``. A timed-out "
+            "create or update keeps going in AWS; the next ``pulumi up`` resumes waiting for it.",
+        ),
+        s.Input(
+            "adopt_existing", s.boolean, s.NoChange(),
+            doc="When a deployment with this name already exists, manage it instead of failing (it must have the "
+            "same description; its model and tags are set to this resource's; one that ends Failed is deleted, "
+            "as a failed create is). Default: false.",
+        ),
+        s.Input(
+            "name", s.name, s.Replaces(), is_name=True, name_rule=NAME_RULE,
+            doc="1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``. "
+            "Default: the Pulumi resource name plus an 8-character suffix, new on every replacement and kept "
+            "across renames. An explicit name that stays the same makes a replacement delete-before-create.",
+        ),
+    ),
+    outputs=("arn", "status", "created_at", "last_updated_at", "failure_message", "update_details", "tags_all"),
+)
+"""The name replaces too; the model changes in place (UpdateCustomModelDeployment)."""
+INPUTS, OUTPUTS = SCHEMA.input_names, SCHEMA.outputs
+
+
 class CustomModelDeploymentProvider(BedrockProvider):
     """Dynamic provider for ``pulumi-python:dynamic/bedrock:CustomModelDeployment`` (public API: keep the path)."""
 
     kind = KIND
-    name_rule = NAME_RULE
-    replacing = (Replacing("description", key=lambda description: description or None), Replacing("region"))
-    """The name replaces too; the model changes in place (UpdateCustomModelDeployment)."""
-
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        checker = InputChecker({k: v for k, v in news.items() if not (k in OUTPUTS and v is None)})
-        checker.reject_unknown_fields(INPUTS)
-        self.check_region(checker)
-        self._check_model_arn(checker)
-        checker.string("description", DESCRIPTION_RULE)
-        self.check_tags(checker)
-        checker.timeouts("timeouts", TIMEOUT_OPERATIONS)
-        checker.boolean("adopt_existing")
-        self.check_name(checker, olds)
-        return CheckResult(checker.inputs, checker.failures)
-
-    def _check_model_arn(self, checker: InputChecker) -> None:
-        checker.string("model_arn", required=True)
-        model_arn, region = checker.inputs.get("model_arn"), checker.inputs.get("region")
-        if not isinstance(model_arn, str):
-            return
-        problem = MODEL_ARN_RULE.problem(model_arn)
-        if problem:
-            checker.fail("model_arn", f"must be {MODEL_ARN_MEANING}: it {problem}")
-            return
-        if not isinstance(region, str):
-            return
-        arn_region = parse_arn(model_arn).region  # type: ignore[union-attr]
-        if arn_region != region:
-            checker.fail("model_arn", f"is in region {arn_region}, but the deployment is created in {region}")
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return self.diff_fields(olds, news, update={"model_arn": same, "timeouts": same_or_absent})
+    schema = SCHEMA
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         region, name = props["region"], props["name"]
@@ -336,34 +363,18 @@ class CustomModelDeploymentTimeoutsArgs(TypedDict, total=False):
     """Wait for the deployment to be gone at most this long. Default ``"30m"``."""
 
 
+@SCHEMA.documents
 @dataclass
 class CustomModelDeploymentArgs:
     """Arguments of :class:`CustomModelDeployment`."""
 
     model_arn: pulumi.Input[str]
-    """Required. ARN of an Active custom model in the deployment's region
-    (``arn:aws:bedrock:<region>:<account>:custom-model/...``), 20–1011 characters. Updated in place:
-    the deployment keeps serving the previous model until the swap completes."""
     name: Optional[pulumi.Input[str]] = None
-    """1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``.
-    Default: the Pulumi resource name plus an 8-character suffix, new on every replacement and kept
-    across renames. Replaces on change; an explicit
-    name that stays the same makes the replacement delete-before-create."""
     description: Optional[pulumi.Input[str]] = None
-    """1–2048 characters. Default: none. Replaces on change."""
     tags: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]] = None
-    """Up to 50 tags including stack ``aws:defaultTags``; key 1–128 and value 0–256 characters of
-    ``[a-zA-Z0-9\\s._:/=+@-]``; no ``aws:`` prefix. Updated in place."""
     region: Optional[pulumi.Input[str]] = None
-    """Region to create the deployment in. Default: stack config ``aws:region``, else ``AWS_REGION``. Replaces on change."""
     timeouts: Optional[pulumi.Input[CustomModelDeploymentTimeoutsArgs]] = None
-    """How long to wait, as pulumi-aws: ``{"create": "60m", "update": "60m", "delete": "30m"}`` (the defaults);
-    Go-style durations such as ``"1h30m"``, each positive and at most ``24h``.
-    A timed-out create or update keeps going in AWS; the next ``pulumi up`` resumes waiting for it."""
     adopt_existing: Optional[pulumi.Input[bool]] = None
-    """When a deployment with this name already exists, manage it instead of failing (it must have the
-    same description; its model and tags are set to this resource's; one that ends Failed is deleted,
-    as a failed create is). Default: false."""
 
 
 class CustomModelDeployment(BedrockResource, module=CUSTOM_MODEL_DEPLOYMENT.module, name=CUSTOM_MODEL_DEPLOYMENT.name):
@@ -371,7 +382,8 @@ class CustomModelDeployment(BedrockResource, module=CUSTOM_MODEL_DEPLOYMENT.modu
 
     Serves a custom model on demand: invoke it with ``arn`` as the ``modelId``.
     """
-    __doc__ += RESOURCE_OPTIONS_DOC
+
+    provider_class = CustomModelDeploymentProvider
 
     arn: pulumi.Output[str]
     """The deployment's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking."""
@@ -399,4 +411,4 @@ class CustomModelDeployment(BedrockResource, module=CUSTOM_MODEL_DEPLOYMENT.modu
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        self._register(CustomModelDeploymentProvider(), resource_name, args or CustomModelDeploymentArgs(**kwargs), opts, INPUTS, OUTPUTS, derived={"tags": ("tags_all",), "model_arn": ("update_details",)})
+        self._register(resource_name, args or CustomModelDeploymentArgs(**kwargs), opts)

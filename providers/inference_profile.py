@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, TypedDict
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from pulumi_bedrock_inference.identifiers import (
     APPLICATION_INFERENCE_PROFILE, GEOGRAPHIC_PREFIXES, MODEL_ID_MAX_LENGTH,  # noqa: F401 (GEOGRAPHIC_PREFIXES: its old home)
@@ -20,15 +20,12 @@ from pulumi_bedrock_inference.identifiers import (
     parse_arn, split_profile_id,
 )
 
+from . import schema as s
 from . import tags as tagging
-from .base import RESOURCE_OPTIONS_DOC, BedrockProvider, BedrockResource, timestamp
+from .base import BedrockProvider, BedrockResource, timestamp
 from .errors import ConflictError, InvalidRequestError, NotFoundError, aws_call, ignore_not_found
-from .naming import AUTONAME, Replacing
 from .tokens import client_token, create_with_token
 from .validation import InputChecker, StringRule, api_rule, is_unknown
-
-INPUTS = ("name", "description", "model_source", "tags", "region", "adopt_existing", AUTONAME)
-OUTPUTS = ("arn", "models", "status", "type", "created_at", "updated_at", "tags_all")
 
 NAME_RULE = api_rule("CreateInferenceProfile", "inferenceProfileName").meaning_is(
     "letters and digits, each optionally followed by one space, _ or -"
@@ -40,69 +37,88 @@ COPY_FROM_ARN_RULE = api_rule("CreateInferenceProfile", "modelSource.copyFrom")
 COPY_FROM_ID_RULE = StringRule(1, MODEL_ID_MAX_LENGTH, MODEL_ID_PATTERN)
 
 
+SCHEMA = s.Schema(
+    inputs=(
+        s.Input(
+            "region", s.region, s.Replaces(),
+            doc="Region to create the profile in. Default: stack config ``aws:region``, else ``AWS_REGION``.",
+        ),
+        s.Input(
+            "description", s.string(DESCRIPTION_RULE), s.Replaces(key=lambda description: description or None),
+            doc="1–200 characters: letters, digits, ``:`` and ``.``, each optionally followed by one space, ``_`` or ``-``. "
+            "Default: none.",
+        ),
+        s.Input(
+            "model_source", lambda *args: _check_model_source(*args), s.Replaces(key=lambda source: _source_id(source)),
+            derived=("models",),
+            doc="Required. ``{\"copy_from\": ...}``: the model or system profile the profile routes to.",
+        ),
+        s.Input(
+            "tags", s.tags, s.Updates(), derived=("tags_all",),
+            doc="Up to 50 tags including stack ``aws:defaultTags``; key 1–128 and value 0–256 characters of "
+            "``[a-zA-Z0-9\\s._:/=+@-]``; no ``aws:`` prefix.",
+        ),
+        s.Input(
+            "adopt_existing", s.boolean, s.NoChange(),
+            doc="When a profile with this name already exists, manage it instead of failing (it must have the "
+            "same model source and description; its tags are set to this resource's). Default: false.",
+        ),
+        s.Input(
+            "name", s.name, s.Replaces(), is_name=True, name_rule=NAME_RULE,
+            doc="1–64 characters: letters and digits, each optionally followed by one space, ``_`` or ``-``. "
+            "Default: the Pulumi resource name plus an 8-character suffix, new on every replacement and kept "
+            "across renames. An explicit name that stays the same makes a replacement delete-before-create.",
+        ),
+    ),
+    outputs=("arn", "models", "status", "type", "created_at", "updated_at", "tags_all"),
+)
+"""The service has no update API: everything but tags replaces the profile (the name too)."""
+INPUTS, OUTPUTS = SCHEMA.input_names, SCHEMA.outputs
+
+
+def _check_model_source(_provider: BedrockProvider, checker: InputChecker, _field: str, _olds: Mapping[str, Any]) -> None:
+    source = checker.inputs.get("model_source")
+    if source is None:
+        checker.fail("model_source", 'is required: {"copy_from": <foundation model or system inference profile, ID or ARN>}')
+        return
+    if is_unknown(source):
+        return
+    if not isinstance(source, Mapping) or set(source) - {"copy_from"}:
+        checker.fail("model_source", 'must be an object with exactly one key, copy_from')
+        return
+    copy_from = source.get("copy_from")
+    if copy_from is None:
+        checker.fail("model_source.copy_from", "is required")
+        return
+    if is_unknown(copy_from):
+        return
+    if not isinstance(copy_from, str):
+        checker.fail("model_source.copy_from", f"must be a string, got {type(copy_from).__name__}")
+        return
+    if copy_from.startswith("arn:"):
+        problem = COPY_FROM_ARN_RULE.problem(copy_from)
+        if problem:
+            checker.fail(
+                "model_source.copy_from",
+                f"must be a foundation-model ARN or a system-defined inference-profile ARN: it {problem}",
+            )
+            return
+        region = checker.inputs.get("region")
+        arn_region = parse_arn(copy_from).region  # type: ignore[union-attr]
+        if isinstance(region, str) and arn_region and arn_region != region:
+            checker.fail("model_source.copy_from", f"is in region {arn_region}, but the profile is created in {region}")
+    elif COPY_FROM_ID_RULE.problem(copy_from):
+        checker.fail(
+            "model_source.copy_from",
+            "must be a foundation model ID (anthropic.claude-3-5-sonnet-20241022-v2:0), a system inference "
+            f"profile ID (us.anthropic.claude-3-5-sonnet-20241022-v2:0) or the ARN of either (got {copy_from!r})",
+        )
+
 class ApplicationInferenceProfileProvider(BedrockProvider):
     """Dynamic provider for ``pulumi-python:dynamic/bedrock:ApplicationInferenceProfile`` (public API: keep the path)."""
 
     kind = "Bedrock application inference profile"
-    name_rule = NAME_RULE
-    replacing = (
-        Replacing("description", key=lambda description: description or None),
-        Replacing("model_source", key=lambda source: _source_id(source)),
-        Replacing("region"),
-    )
-    """The service has no update API: everything but tags replaces the profile (the name too)."""
-
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        checker = InputChecker({k: v for k, v in news.items() if not (k in OUTPUTS and v is None)})
-        checker.reject_unknown_fields(INPUTS)
-        self.check_region(checker)
-        checker.string("description", DESCRIPTION_RULE)
-        self._check_model_source(checker)
-        self.check_tags(checker)
-        checker.boolean("adopt_existing")
-        self.check_name(checker, olds)
-        return CheckResult(checker.inputs, checker.failures)
-
-    def _check_model_source(self, checker: InputChecker) -> None:
-        source = checker.inputs.get("model_source")
-        if source is None:
-            checker.fail("model_source", 'is required: {"copy_from": <foundation model or system inference profile, ID or ARN>}')
-            return
-        if is_unknown(source):
-            return
-        if not isinstance(source, Mapping) or set(source) - {"copy_from"}:
-            checker.fail("model_source", 'must be an object with exactly one key, copy_from')
-            return
-        copy_from = source.get("copy_from")
-        if copy_from is None:
-            checker.fail("model_source.copy_from", "is required")
-            return
-        if is_unknown(copy_from):
-            return
-        if not isinstance(copy_from, str):
-            checker.fail("model_source.copy_from", f"must be a string, got {type(copy_from).__name__}")
-            return
-        if copy_from.startswith("arn:"):
-            problem = COPY_FROM_ARN_RULE.problem(copy_from)
-            if problem:
-                checker.fail(
-                    "model_source.copy_from",
-                    f"must be a foundation-model ARN or a system-defined inference-profile ARN: it {problem}",
-                )
-                return
-            region = checker.inputs.get("region")
-            arn_region = parse_arn(copy_from).region  # type: ignore[union-attr]
-            if isinstance(region, str) and arn_region and arn_region != region:
-                checker.fail("model_source.copy_from", f"is in region {arn_region}, but the profile is created in {region}")
-        elif COPY_FROM_ID_RULE.problem(copy_from):
-            checker.fail(
-                "model_source.copy_from",
-                "must be a foundation model ID (anthropic.claude-3-5-sonnet-20241022-v2:0), a system inference "
-                f"profile ID (us.anthropic.claude-3-5-sonnet-20241022-v2:0) or the ARN of either (got {copy_from!r})",
-            )
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return self.diff_fields(olds, news, update={})
+    schema = SCHEMA
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         region, name = props["region"], props["name"]
@@ -345,28 +361,17 @@ class ModelSourceArgs(TypedDict):
     (resolved to its ARN in the profile's region), or the ARN of either. Changing it replaces the profile."""
 
 
+@SCHEMA.documents
 @dataclass
 class ApplicationInferenceProfileArgs:
     """Arguments of :class:`ApplicationInferenceProfile`, named as pulumi-aws ``aws.bedrock.InferenceProfile``."""
 
     model_source: pulumi.Input[ModelSourceArgs]
-    """Required. ``{"copy_from": ...}``: the model or system profile the profile routes to. Replaces on change."""
     name: Optional[pulumi.Input[str]] = None
-    """1–64 characters: letters and digits, each optionally followed by one space, ``_`` or ``-``.
-    Default: the Pulumi resource name plus an 8-character suffix, new on every replacement and kept
-    across renames. Replaces on change; an explicit
-    name that stays the same makes the replacement delete-before-create."""
     description: Optional[pulumi.Input[str]] = None
-    """1–200 characters: letters, digits, ``:`` and ``.``, each optionally followed by one space, ``_`` or ``-``.
-    Default: none. Replaces on change."""
     tags: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]] = None
-    """Up to 50 tags including stack ``aws:defaultTags``; key 1–128 and value 0–256 characters of
-    ``[a-zA-Z0-9\\s._:/=+@-]``; no ``aws:`` prefix. Updated in place."""
     region: Optional[pulumi.Input[str]] = None
-    """Region to create the profile in. Default: stack config ``aws:region``, else ``AWS_REGION``. Replaces on change."""
     adopt_existing: Optional[pulumi.Input[bool]] = None
-    """When a profile with this name already exists, manage it instead of failing (it must have the
-    same model source and description; its tags are set to this resource's). Default: false."""
 
 
 class ApplicationInferenceProfile(BedrockResource, module=APPLICATION_INFERENCE_PROFILE.module, name=APPLICATION_INFERENCE_PROFILE.name
@@ -375,7 +380,8 @@ class ApplicationInferenceProfile(BedrockResource, module=APPLICATION_INFERENCE_
 
     Invoke a model through ``arn`` to track its usage and cost by the profile's tags.
     """
-    __doc__ += RESOURCE_OPTIONS_DOC
+
+    provider_class = ApplicationInferenceProfileProvider
 
     arn: pulumi.Output[str]
     """The profile's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking."""
@@ -401,4 +407,4 @@ class ApplicationInferenceProfile(BedrockResource, module=APPLICATION_INFERENCE_
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        self._register(ApplicationInferenceProfileProvider(), resource_name, args or ApplicationInferenceProfileArgs(**kwargs), opts, INPUTS, OUTPUTS, derived={"tags": ("tags_all",), "model_source": ("models",)})
+        self._register(resource_name, args or ApplicationInferenceProfileArgs(**kwargs), opts)

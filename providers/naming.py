@@ -25,11 +25,11 @@ from .validation import InputChecker, StringRule, contains_unknown, is_unknown
 AUTONAME = "_autoname"
 """Internal input: ``project/stack/resource-name``, sent by the resource class when ``name`` is absent."""
 
-def _as_is(value: Any) -> Any:
+def as_is(value: Any) -> Any:
     return value
 
 
-def _always(_olds: Mapping[str, Any], _news: Mapping[str, Any]) -> bool:
+def always(_olds: Mapping[str, Any], _news: Mapping[str, Any]) -> bool:
     return True
 
 
@@ -45,8 +45,8 @@ class Replacing:
     """
 
     field: str
-    key: Callable[[Any], Any] = _as_is
-    when: Callable[[Mapping[str, Any], Mapping[str, Any]], bool] = _always
+    key: Callable[[Any], Any] = as_is
+    when: Callable[[Mapping[str, Any], Mapping[str, Any]], bool] = always
 
     def changed(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
         new = news.get(self.field)

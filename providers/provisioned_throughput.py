@@ -16,26 +16,18 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 
 from . import waiter as waiting
 from pulumi_bedrock_inference.identifiers import COMMITMENT_DURATIONS, PROVISIONED_MODEL_THROUGHPUT, parse_arn
 
 from . import tags as tagging
-from .base import RESOURCE_OPTIONS_DOC, BedrockProvider, BedrockResource, same_or_absent, timestamp
+from . import schema as s
+from .base import BedrockProvider, BedrockResource, timestamp
 from .errors import ConflictError, InvalidRequestError, NotStabilizedError, aws_call, ignore_not_found
-from .naming import AUTONAME, Replacing
 from .tokens import client_token, create_with_token
 from .validation import InputChecker, IntegerRule, api_rule, contains_unknown, is_unknown, timeout_seconds
 
-INPUTS = (
-    "provisioned_model_name", "model_arn", "model_units", "commitment_duration", "tags", "region", "timeouts",
-    "adopt_existing", AUTONAME,
-)
-OUTPUTS = (
-    "provisioned_model_arn", "status", "foundation_model_arn", "commitment_expiration_time", "creation_time",
-    "last_modified_time", "failure_message", "tags_all",
-)
 MAX_MODEL_UNITS = 1000
 MODEL_UNITS_RULE = IntegerRule(1, MAX_MODEL_UNITS)
 """The ``model_units`` accepted, here and by the components. The API takes any 32-bit integer (up to 2,147,483,647), but a
@@ -67,49 +59,90 @@ def aws_now(response: Mapping[str, Any], local_now: Callable[[], dt.datetime]) -
     return local_now()
 
 
+def _check_model(_provider: BedrockProvider, checker: InputChecker, _field: str, _olds: Mapping[str, Any]) -> None:
+    model, region = checker.inputs.get("model_arn"), checker.inputs.get("region")
+    if not isinstance(model, str) or is_unknown(model):
+        checker.string("model_arn", MODEL_RULE, required=True)
+        return
+    problem = MODEL_RULE.problem(model)
+    if problem:
+        checker.fail("model_arn", problem if "pattern" not in problem else f"must be {MODEL_RULE.meaning} (got {model!r})")
+        return
+    arn = parse_arn(model)
+    if arn and isinstance(region, str) and arn.region != region:
+        checker.fail("model_arn", f"is in region {arn.region}, but the throughput is created in {region}")
+
+
+SCHEMA = s.Schema(
+    inputs=(
+        s.Input(
+            "region", s.region, s.Replaces(),
+            doc="Region to buy the throughput in. Default: stack config ``aws:region``, else ``AWS_REGION``.",
+        ),
+        s.Input(
+            "model_arn", _check_model,
+            # Replaces only for the moves UpdateProvisionedModelThroughput cannot make; the provider's diff
+            # compares it by same_model for the moves it makes in place.
+            s.Replaces(key=lambda model: _model_identity(model), when=lambda olds, news: model_change_replaces(olds, news)),
+            derived=("foundation_model_arn",),
+            doc="Required. The model to serve: a foundation model ID (``amazon.titan-text-express-v1:0:8k``), a "
+            "custom model name, or the ARN of either (1–2048 characters). A custom model changes in place to "
+            "another custom model of the same base model or to that base model; any other change replaces.",
+        ),
+        s.Input(
+            "model_units", s.integer(MODEL_UNITS_RULE, required=True), s.Replaces(), integer=True,
+            doc=f"Required. Model units to buy, a whole number from {MODEL_UNITS_RULE.minimum} to {MAX_MODEL_UNITS:,}. The API accepts any 32-bit "
+            "integer, but each unit is billed by the hour and accounts start with quotas of a few units: a "
+            "larger number is taken for a typo. A replacement buys a new throughput.",
+        ),
+        s.Input(
+            "commitment_duration", s.enum(COMMITMENT_DURATIONS), s.Replaces(key=lambda duration: duration or None),
+            doc="``OneMonth`` or ``SixMonths``: a cheaper hourly price for a term the throughput cannot be "
+            "deleted before. Default: none (no commitment, billed hourly until deleted).",
+        ),
+        s.Input(
+            "tags", s.tags, s.Updates(), derived=("tags_all",),
+            doc="Up to 50 tags including stack ``aws:defaultTags``; key 1–128 and value 0–256 characters of "
+            "``[a-zA-Z0-9\\s._:/=+@-]``; no ``aws:`` prefix.",
+        ),
+        s.Input(
+            "timeouts", s.timeouts(TIMEOUT_OPERATIONS), s.Updates(s.same_or_absent),
+            doc="How long to wait, e.g. ``{\"create\": \"90m\"}``: keys ``create`` (default 60m, until InService), "
+            "``update`` (default 60m) and ``delete`` (default 30m); Go-style durations such as ``\"1h30m\"``, "
+            "each positive and at most ``24h``.",
+        ),
+        s.Input(
+            "adopt_existing", s.boolean, s.NoChange(),
+            doc="When a throughput with this name already exists, manage it instead of failing (it must have the "
+            "same model units and commitment, and a model it can switch to in place, which it then serves; its "
+            "tags are set to this resource's). Default: false.",
+        ),
+        s.Input(
+            "provisioned_model_name", s.name, s.Updates(), is_name=True, name_rule=NAME_RULE,
+            doc="1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``. "
+            "Default: the Pulumi resource name plus an 8-character suffix, new on every replacement and kept "
+            "across renames.",
+        ),
+    ),
+    outputs=(
+        "provisioned_model_arn", "status", "foundation_model_arn", "commitment_expiration_time", "creation_time",
+        "last_modified_time", "failure_message", "tags_all",
+    ),
+)
+"""The name updates in place, and so does a model change that :func:`model_change_replaces` allows
+(the diff's ``updating`` adds ``model_arn`` compared by :func:`same_model`: see the provider's ``diff``)."""
+INPUTS, OUTPUTS = SCHEMA.input_names, SCHEMA.outputs
+
+
 class ProvisionedModelThroughputProvider(BedrockProvider):
     """Dynamic provider for ``pulumi-python:dynamic/bedrock:ProvisionedModelThroughput`` (public API: keep the path)."""
 
     kind = "Bedrock provisioned model throughput"
-    name_field = "provisioned_model_name"
-    name_rule = NAME_RULE
-    name_replaces = False
-    replacing = (
-        Replacing("model_units", key=lambda units: _whole(units)),
-        Replacing("commitment_duration", key=lambda duration: duration or None),
-        Replacing("region"),
-        Replacing("model_arn", key=lambda model: _model_identity(model), when=lambda olds, news: model_change_replaces(olds, news)),
-    )
-    """The name updates in place, and so does a model change that :func:`model_change_replaces` allows."""
-
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        checker = InputChecker({k: v for k, v in news.items() if not (k in OUTPUTS and v is None)})
-        checker.reject_unknown_fields(INPUTS)
-        self.check_region(checker)
-        self._check_model(checker)
-        checker.integer("model_units", MODEL_UNITS_RULE, required=True)
-        checker.enum("commitment_duration", COMMITMENT_DURATIONS)
-        self.check_tags(checker)
-        checker.timeouts("timeouts", TIMEOUT_OPERATIONS)
-        checker.boolean("adopt_existing")
-        self.check_name(checker, olds)
-        return CheckResult(checker.inputs, checker.failures)
-
-    def _check_model(self, checker: InputChecker) -> None:
-        model, region = checker.inputs.get("model_arn"), checker.inputs.get("region")
-        if not isinstance(model, str) or is_unknown(model):
-            checker.string("model_arn", MODEL_RULE, required=True)
-            return
-        problem = MODEL_RULE.problem(model)
-        if problem:
-            checker.fail("model_arn", problem if "pattern" not in problem else f"must be {MODEL_RULE.meaning} (got {model!r})")
-            return
-        arn = parse_arn(model)
-        if arn and isinstance(region, str) and arn.region != region:
-            checker.fail("model_arn", f"is in region {arn.region}, but the throughput is created in {region}")
+    schema = SCHEMA
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        result = self.diff_fields(olds, news, update={"model_arn": same_model, "timeouts": same_or_absent})
+        olds, news = self.schema.decode(olds), self.schema.decode(news)
+        result = self.diff_fields(olds, news, update={**self.schema.updating, "model_arn": same_model})
         if result.replaces:
             committed = bool(olds.get("commitment_duration") or olds.get("commitment_expiration_time"))
             if committed:
@@ -144,10 +177,11 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         return line
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        props = self.schema.decode(props)
         region, name = props["region"], props["provisioned_model_name"]
         client = self.client(region)
         tags_all = self.tags_all(props)
-        request: dict[str, Any] = {"provisionedModelName": name, "modelId": props["model_arn"], "modelUnits": int(props["model_units"])}
+        request: dict[str, Any] = {"provisionedModelName": name, "modelId": props["model_arn"], "modelUnits": props["model_units"]}
         if props.get("commitment_duration"):
             request["commitmentDuration"] = props["commitment_duration"]
         if tags_all:
@@ -202,8 +236,8 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         throughput = find_throughput(client, name, self.label(name))
         mismatches = []
         units = throughput.get("desiredModelUnits") or throughput.get("modelUnits")
-        if units != int(props["model_units"]):
-            mismatches.append(f"model_units is {units}, not {int(props['model_units'])}")
+        if units != props["model_units"]:
+            mismatches.append(f"model_units is {units}, not {props['model_units']}")
         if (throughput.get("commitmentDuration") or None) != (props.get("commitment_duration") or None):
             mismatches.append(f"commitment_duration is {throughput.get('commitmentDuration')}, not {props.get('commitment_duration')}")
         model = throughput.get("desiredModelArn") or throughput.get("modelArn")
@@ -456,13 +490,6 @@ def model_change_replaces(olds: Mapping[str, Any], news: Mapping[str, Any]) -> b
     return False
 
 
-def _whole(units: Any) -> Any:
-    """Model units as the engine sends them (``2.0``) or as checked (``2``) compare equal."""
-    if isinstance(units, float) and units.is_integer():
-        return int(units)
-    return units
-
-
 def unexpired_commitment(expires: Any, at: dt.datetime) -> str | None:
     """The expiration time as text when it is still after ``at`` (AWS's time, see :func:`aws_now`), else None."""
     if expires is None or is_unknown(expires):
@@ -487,8 +514,6 @@ def _shown(value: Any) -> str:
         return "none"
     if is_unknown(value):
         return "unknown"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
     return str(value)
 
 
@@ -523,38 +548,19 @@ DELETED = waiting.Waiter(
 # the resource
 
 
+@SCHEMA.documents
 @dataclass
 class ProvisionedModelThroughputArgs:
     """Arguments of :class:`ProvisionedModelThroughput`, named as pulumi-aws ``aws.bedrock.ProvisionedModelThroughput``."""
 
     model_arn: pulumi.Input[str]
-    """Required. The model to serve: a foundation model ID (``amazon.titan-text-express-v1:0:8k``), a
-    custom model name, or the ARN of either (1–2048 characters). A custom model changes in place to
-    another custom model of the same base model or to that base model; any other change replaces."""
     model_units: pulumi.Input[int]
-    """Required. Model units to buy, a whole number from 1 to 1,000. The API accepts any 32-bit
-    integer, but each unit is billed by the hour and accounts start with quotas of a few units: a
-    larger number is taken for a typo. Replaces on change (a new throughput is bought)."""
     provisioned_model_name: Optional[pulumi.Input[str]] = None
-    """1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``.
-    Default: the Pulumi resource name plus an 8-character suffix, new on every replacement and kept
-    across renames. Updated in place."""
     commitment_duration: Optional[pulumi.Input[str]] = None
-    """``OneMonth`` or ``SixMonths``: a cheaper hourly price for a term the throughput cannot be
-    deleted before. Default: none (no commitment, billed hourly until deleted). Replaces on change."""
     tags: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]] = None
-    """Up to 50 tags including stack ``aws:defaultTags``; key 1–128 and value 0–256 characters of
-    ``[a-zA-Z0-9\\s._:/=+@-]``; no ``aws:`` prefix. Updated in place."""
     region: Optional[pulumi.Input[str]] = None
-    """Region to buy the throughput in. Default: stack config ``aws:region``, else ``AWS_REGION``. Replaces on change."""
     timeouts: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]] = None
-    """How long to wait, e.g. ``{"create": "90m"}``: keys ``create`` (default 60m, until InService),
-    ``update`` (default 60m) and ``delete`` (default 30m); Go-style durations such as ``"1h30m"``,
-    each positive and at most ``24h``."""
     adopt_existing: Optional[pulumi.Input[bool]] = None
-    """When a throughput with this name already exists, manage it instead of failing (it must have the
-    same model units and commitment, and a model it can switch to in place, which it then serves; its
-    tags are set to this resource's). Default: false."""
 
 
 class ProvisionedModelThroughput(BedrockResource, module=PROVISIONED_MODEL_THROUGHPUT.module, name=PROVISIONED_MODEL_THROUGHPUT.name):
@@ -575,7 +581,8 @@ class ProvisionedModelThroughput(BedrockResource, module=PROVISIONED_MODEL_THROU
     so that a destroy or a replacing change is refused by Pulumi itself. To stop managing one
     before its commitment ends, use ``pulumi state delete <urn>``.
     """
-    __doc__ += RESOURCE_OPTIONS_DOC
+
+    provider_class = ProvisionedModelThroughputProvider
 
     provisioned_model_arn: pulumi.Output[str]
     """The throughput's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking."""
@@ -606,4 +613,4 @@ class ProvisionedModelThroughput(BedrockResource, module=PROVISIONED_MODEL_THROU
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        self._register(ProvisionedModelThroughputProvider(), resource_name, args or ProvisionedModelThroughputArgs(**kwargs), opts, INPUTS, OUTPUTS, derived={"tags": ("tags_all",), "model_arn": ("foundation_model_arn",)})
+        self._register(resource_name, args or ProvisionedModelThroughputArgs(**kwargs), opts)

@@ -1,0 +1,202 @@
+"""One declaration per resource input: the rule it must meet, what a change of it does, the outputs
+that repeat it under another key, and its doc line.
+
+A provider's :class:`Schema` lists its inputs in the order ``check`` validates them (the order its
+failures are reported in) and its outputs. From it come: ``check`` (:meth:`Schema.check`), the
+``INPUTS``/``OUTPUTS`` a resource class registers, the inputs whose change replaces the resource
+(:class:`~.naming.Replacing`, which also seed the autoname), the inputs that update in place and
+how their values compare (the diff), the name input and whether renaming replaces, the outputs a
+secret input makes secret (``additional_secret_outputs``), the integers decoded from the engine's
+floats (:meth:`Schema.decode`), the args class's docstring (:meth:`Schema.documents`) and, for a
+resource with a name, the resource-options paragraph of its class (``BedrockResource``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+from pulumi.dynamic import CheckResult
+
+from .naming import AUTONAME, Replacing, always, as_is
+from .validation import InputChecker, IntegerRule, StringRule
+
+if TYPE_CHECKING:
+    from .base import BedrockProvider
+
+Check = Callable[["BedrockProvider", InputChecker, str, Mapping[str, Any]], None]
+"""Validates one input: ``(provider, checker, field, olds)``; ``olds`` are the old inputs."""
+Equal = Callable[[Any, Any], bool]
+
+
+def same(old: Any, new: Any) -> bool:
+    return old == new
+
+
+def same_or_absent(old: Any, new: Any) -> bool:
+    return (old or None) == (new or None)
+
+
+# what a change does
+
+
+@dataclass(frozen=True)
+class Replaces:
+    """A change replaces the resource. ``key`` normalizes a value; ``when(olds, news)`` narrows the
+    changes that replace (see :class:`~.naming.Replacing`)."""
+
+    key: Callable[[Any], Any] = as_is
+    when: Callable[[Mapping[str, Any], Mapping[str, Any]], bool] = always
+
+
+@dataclass(frozen=True)
+class Updates:
+    """A change updates the resource in place; ``equal`` says when two values are the same."""
+
+    equal: Equal = same
+
+
+@dataclass(frozen=True)
+class NoChange:
+    """A change is no change of the resource (``adopt_existing`` matters only to a create)."""
+
+
+Change = Replaces | Updates | NoChange
+
+
+# rules
+
+
+def string(rule: StringRule | None = None, *, required: bool = False) -> Check:
+    return lambda _provider, checker, field, _olds: checker.string(field, rule, required=required)
+
+
+def integer(rule: IntegerRule, *, required: bool = False) -> Check:
+    return lambda _provider, checker, field, _olds: checker.integer(field, rule, required=required)
+
+
+def enum(allowed: tuple[str, ...]) -> Check:
+    return lambda _provider, checker, field, _olds: checker.enum(field, allowed)
+
+
+def boolean(_provider: "BedrockProvider", checker: InputChecker, field: str, _olds: Mapping[str, Any]) -> None:
+    checker.boolean(field)
+
+
+def timeouts(operations: tuple[str, ...]) -> Check:
+    return lambda _provider, checker, field, _olds: checker.timeouts(field, operations)
+
+
+def region(provider: "BedrockProvider", checker: InputChecker, _field: str, _olds: Mapping[str, Any]) -> None:
+    """The input, else stack config ``aws:region``, else the environment (:meth:`~.base.BedrockProvider.check_region`)."""
+    provider.check_region(checker)
+
+
+def tags(provider: "BedrockProvider", checker: InputChecker, _field: str, _olds: Mapping[str, Any]) -> None:
+    provider.check_tags(checker)
+
+
+def name(provider: "BedrockProvider", checker: InputChecker, _field: str, olds: Mapping[str, Any]) -> None:
+    """An explicit name against the name input's ``name_rule``, or an autoname (:meth:`~.naming.Autonamed.check_name`)."""
+    provider.check_name(checker, olds)
+
+
+# the schema
+
+
+def change_doc(change: Change) -> str:
+    """What a change does, in the words every argument's doc ends with."""
+    if isinstance(change, Replaces):
+        return "Replaces on change." if change.when is always else ""
+    if isinstance(change, Updates):
+        return "Updated in place."
+    return ""
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input of a resource."""
+
+    name: str
+    check: Check
+    change: Change
+    doc: str = ""
+    """The argument's doc line: limits and default; what a change does is added from ``change``."""
+    derived: tuple[str, ...] = ()
+    """Outputs that repeat this input under another key: secret whenever it may be."""
+    integer: bool = False
+    """A whole number: the engine's float (``2.0``) is decoded to an int."""
+    is_name: bool = False
+    """The resource's name (validated against ``name_rule``, autonamed when absent)."""
+    name_rule: StringRule | None = None
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A resource's inputs, in check order, and its outputs."""
+
+    inputs: tuple[Input, ...]
+    outputs: tuple[str, ...]
+    input_names: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "input_names", tuple(i.name for i in self.inputs) + (AUTONAME,))
+
+    def input(self, name: str) -> Input:
+        return next(i for i in self.inputs if i.name == name)
+
+    @property
+    def name_input(self) -> Input | None:
+        return next((i for i in self.inputs if i.is_name), None)
+
+    @property
+    def replacing(self) -> tuple[Replacing, ...]:
+        """The inputs other than the name whose change replaces the resource, in the order the diff
+        reports them (and the throughput's warning names them): what the resource is, in schema order,
+        then ``region``, then the inputs that replace only for some changes."""
+        replacing = [Replacing(i.name, i.change.key, i.change.when) for i in self.inputs if isinstance(i.change, Replaces) and not i.is_name]
+        return tuple(sorted(replacing, key=lambda r: (r.when is not always, r.field == "region")))
+
+    @property
+    def updating(self) -> dict[str, Equal]:
+        """The inputs other than the name and tags that update in place, with their comparison."""
+        return {i.name: i.change.equal for i in self.inputs if isinstance(i.change, Updates) and not i.is_name and i.name != "tags"}
+
+    @property
+    def derived(self) -> dict[str, tuple[str, ...]]:
+        return {i.name: i.derived for i in self.inputs if i.derived}
+
+    def check(self, provider: "BedrockProvider", olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
+        """Every input's rule, in order, after refusing inputs the schema does not declare."""
+        olds, news = self.decode(olds), self.decode(news)
+        checker = InputChecker({k: v for k, v in news.items() if not (k in self.outputs and v is None)})
+        checker.reject_unknown_fields(self.input_names)
+        for declared in self.inputs:
+            declared.check(provider, checker, declared.name, olds)
+        return CheckResult(checker.inputs, checker.failures)
+
+    def args_doc(self, order: tuple[str, ...]) -> str:
+        """The arguments' doc lines in ``order``, for the docstring of the resource's args class."""
+        lines = ["", "", "    Arguments:", ""]
+        for declared in sorted(self.inputs, key=lambda i: order.index(i.name)):
+            text = " ".join(part for part in (declared.doc, change_doc(declared.change)) if part)
+            lines.append(f"    - ``{declared.name}``: {text}")
+        return "\n".join(lines) + "\n"
+
+    def documents(self, args_class: type) -> type:
+        """Class decorator for the args class: its fields must be the schema's inputs, and its docstring
+        gains :meth:`args_doc`."""
+        fields = tuple(getattr(args_class, "__dataclass_fields__", ()))
+        if set(fields) != set(self.input_names) - {AUTONAME}:
+            raise TypeError(f"{args_class.__name__} has fields {sorted(fields)}, the schema inputs {sorted(self.input_names)}")
+        args_class.__doc__ = (args_class.__doc__ or "").rstrip() + self.args_doc(fields)
+        return args_class
+
+    def decode(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """``props`` as the engine sent them, with whole-number inputs as ints (the engine sends floats)."""
+        decoded = dict(props)
+        for declared in self.inputs:
+            value = decoded.get(declared.name)
+            if declared.integer and isinstance(value, float) and value.is_integer():
+                decoded[declared.name] = int(value)
+        return decoded
