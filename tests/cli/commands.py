@@ -1,22 +1,24 @@
-"""Running CLI commands that do not run the program (``pulumi stack rename``, ``stack export``,
-``refresh --clear-pending-creates``, ``cancel``, ``import``) against an Automation API stack's
-backend, and reading what the emulator holds."""
+"""Shared by the real-engine tests: CLI commands that run no program (``testing.stack.cli``, here
+as ``run_pulumi``), an environment without AWS credentials, and what the emulator holds."""
 
 from __future__ import annotations
 
-from pulumi import automation as auto
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
+from pulumi_bedrock_inference.testing.stack import cli as run_pulumi  # noqa: F401 (used by the tests)
 
 
-def run_pulumi(stack: auto.Stack, *args: str) -> auto.CommandResult:
-    """``pulumi <args> --stack <stack>`` in the stack's work dir, with its workspace's environment
-    (backend, PULUMI_HOME, passphrase); raises :class:`~pulumi.automation.CommandError` on failure."""
-    workspace = stack.workspace
-    env = {**workspace.env_vars}
-    if workspace.pulumi_home is not None:
-        env["PULUMI_HOME"] = workspace.pulumi_home
-    return workspace.pulumi_command.run([*args, "--stack", stack.name], workspace.work_dir, env)
+@contextmanager
+def no_credentials() -> Iterator[None]:
+    """Inside an open ``emulator_stack``: the fake AWS keys removed, for a preview that needs none."""
+    saved = {name: os.environ.pop(name) for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
 
 
 def live_resources(emulator: BedrockEmulator, region: str = "us-east-1") -> dict[str, list[tuple[str, str]]]:

@@ -27,7 +27,7 @@ from pulumi_bedrock_inference.testing.stack import project_program
 
 from .engine_events import EventLog
 from .policy_pack import ROOT, runnable_policy_pack
-from .test_repository_stack import no_credentials
+from .commands import no_credentials
 
 WORKFLOW = ROOT / ".github" / "workflows" / "preview.yml"
 PROFILE = "pulumi-python:dynamic/bedrock:ApplicationInferenceProfile"

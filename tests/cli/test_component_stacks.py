@@ -7,9 +7,7 @@ it is tested under ``pulumi.runtime.set_mocks`` in tests/components.)"""
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
@@ -22,19 +20,12 @@ from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 from pulumi_bedrock_inference.testing.emulator.catalogue import FOUNDATION_MODELS, INFERENCE_PROFILE_GEOGRAPHIES
 from pulumi_bedrock_inference.testing.stack import Steps, cli, emulator_stack, resources
 
+from .commands import no_credentials
+
 PROJECT = "bedrock-components"
 REGION = "us-east-1"
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 DEFAULT_TAGS = {"aws:defaultTags": json.dumps({"tags": {"env": "test"}})}
-
-
-@contextmanager
-def no_credentials() -> Iterator[None]:
-    saved = {name: os.environ.pop(name) for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
-    try:
-        yield
-    finally:
-        os.environ.update(saved)
 
 
 def program(custom_model: str, tenants: dict[str, Any], shared_tags: dict[str, str]) -> Callable[[], None]:

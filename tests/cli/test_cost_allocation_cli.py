@@ -5,7 +5,6 @@ hand, destroy leaves keys active; sets sharing a key never deactivate each other
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 
 import pulumi
@@ -14,6 +13,8 @@ from pulumi_bedrock_inference.components import InferenceProfileSet
 from pulumi_bedrock_inference.providers.cost_allocation_tags import CostAllocationTags
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 from pulumi_bedrock_inference.testing.stack import Steps, emulator_stack, resources
+
+from .commands import no_credentials
 
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 
@@ -37,11 +38,8 @@ def test_cost_allocation_tags_life_cycle(bedrock_emulator: BedrockEmulator) -> N
 
     with emulator_stack(program, bedrock_emulator, project="cost-loop") as stack:
         bedrock_emulator.reset_log()
-        saved = {name: os.environ.pop(name) for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
-        try:
+        with no_credentials():
             assert kinds_of(stack.preview) == {"billing-keys": "create"}
-        finally:
-            os.environ.update(saved)
         assert bedrock_emulator.counts() == {}
 
         # billing has seen neither key yet: pending, and the run succeeds saying what happens next

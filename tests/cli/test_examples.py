@@ -36,7 +36,7 @@ from pulumi_bedrock_inference.testing.stack import emulator_stack, project_progr
 
 from .engine_events import EventLog
 from .policy_pack import ROOT, runnable_policy_pack
-from .test_repository_stack import no_credentials
+from .commands import no_credentials
 
 EXAMPLES = ROOT / "examples"
 REGION = "us-east-1"

@@ -4,29 +4,18 @@ the emulator: preview with no credentials and no AWS call, up, a preview that ex
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-
 
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 from pulumi_bedrock_inference.testing.stack import emulator_stack, project_program
+
+from .commands import no_credentials
 
 ROOT = Path(__file__).resolve().parents[2]
 TYPE = "pulumi-python:dynamic/bedrock:ApplicationInferenceProfile"
 
 
-@contextmanager
-def no_credentials() -> Iterator[None]:
-    saved = {name: os.environ.pop(name) for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
-    try:
-        yield
-    finally:
-        os.environ.update(saved)
-
-
-def test_preview_up_no_change_refresh_destroy_no_change_refresh_destroy(bedrock_emulator: BedrockEmulator) -> None:
+def test_preview_up_no_change_refresh_destroy(bedrock_emulator: BedrockEmulator) -> None:
     with emulator_stack(project_program(ROOT), bedrock_emulator, project_dir=ROOT, stack="dev",
                         config={"aws:defaultTags": '{"tags": {"env": "dev"}}'}) as stack:
         with no_credentials():
