@@ -111,11 +111,7 @@ SCHEMA = s.Schema(
             "description", s.string(DESCRIPTION_RULE), s.Replaces(key=lambda description: description or None),
             doc="1–2048 characters. Default: none.",
         ),
-        s.Input(
-            "tags", s.tags, s.Updates(), derived=("tags_all",),
-            doc="Up to 50 tags including stack ``aws:defaultTags``; key 1–128 and value 0–256 characters of "
-            "``[a-zA-Z0-9\\s._:/=+@-]``; no ``aws:`` prefix.",
-        ),
+        s.TAGS,
         s.Input(
             "timeouts", s.timeouts(TIMEOUT_OPERATIONS), s.Updates(s.same_or_absent),
             doc="How long to wait, as pulumi-aws: ``{\"create\": \"60m\", \"update\": \"60m\", \"delete\": \"30m\"}`` "

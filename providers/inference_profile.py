@@ -53,11 +53,7 @@ SCHEMA = s.Schema(
             derived=("models",),
             doc="Required. ``{\"copy_from\": ...}``: the model or system profile the profile routes to.",
         ),
-        s.Input(
-            "tags", s.tags, s.Updates(), derived=("tags_all",),
-            doc="Up to 50 tags including stack ``aws:defaultTags``; key 1–128 and value 0–256 characters of "
-            "``[a-zA-Z0-9\\s._:/=+@-]``; no ``aws:`` prefix.",
-        ),
+        s.TAGS,
         s.Input(
             "adopt_existing", s.boolean, s.NoChange(),
             doc="When a profile with this name already exists, manage it instead of failing (it must have the "

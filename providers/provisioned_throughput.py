@@ -100,11 +100,7 @@ SCHEMA = s.Schema(
             doc="``OneMonth`` or ``SixMonths``: a cheaper hourly price for a term the throughput cannot be "
             "deleted before. Default: none (no commitment, billed hourly until deleted).",
         ),
-        s.Input(
-            "tags", s.tags, s.Updates(), derived=("tags_all",),
-            doc="Up to 50 tags including stack ``aws:defaultTags``; key 1–128 and value 0–256 characters of "
-            "``[a-zA-Z0-9\\s._:/=+@-]``; no ``aws:`` prefix.",
-        ),
+        s.TAGS,
         s.Input(
             "timeouts", s.timeouts(TIMEOUT_OPERATIONS), s.Updates(s.same_or_absent),
             doc="How long to wait, e.g. ``{\"create\": \"90m\"}``: keys ``create`` (default 60m, until InService), "

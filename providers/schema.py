@@ -200,3 +200,11 @@ class Schema:
             if declared.integer and isinstance(value, float) and value.is_integer():
                 decoded[declared.name] = int(value)
         return decoded
+
+
+TAGS = Input(
+    "tags", tags, Updates(), derived=("tags_all",),
+    doc="Up to 50 tags including stack ``aws:defaultTags``; key 1–128 and value 0–256 characters of "
+    "``[a-zA-Z0-9\\s._:/=+@-]``; no ``aws:`` prefix.",
+)
+"""The ``tags`` input every Bedrock resource declares alike (``tags_all`` derives from it)."""
