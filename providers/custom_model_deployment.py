@@ -21,7 +21,7 @@ from pulumi_bedrock_inference.identifiers import CUSTOM_MODEL_DEPLOYMENT, parse_
 from . import schema as s
 from .base import BedrockProvider, BedrockResource, timestamp
 from .errors import BedrockError, ConflictError, InvalidRequestError, NotFoundError, NotStabilizedError, aws_call, ignore_not_found
-from .tokens import client_token, create_with_token
+from .tokens import CreateOperation, client_token, create_with_token
 from .validation import InputChecker, api_rule, timeout_seconds
 from .waiter import Waiter, wait
 
@@ -158,7 +158,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
         label = self.label(name)
         first: Mapping[str, Any] | None
         try:
-            arn, first = create_with_token(label, token, DeploymentCreate(client, request, label))
+            arn, first = create_with_token(label, token, CREATE.call(client, request, label))
         except ConflictError as error:
             if not self.may_take_over(props):
                 raise ConflictError(
@@ -314,24 +314,10 @@ def find_deployment(client: Any, identifier: str, label: str) -> dict[str, Any]:
         return client.get_custom_model_deployment(customModelDeploymentIdentifier=identifier)
 
 
-@dataclass(frozen=True)
-class DeploymentCreate:
-    """CreateCustomModelDeployment as a :class:`~.tokens.TokenCreate`."""
-
-    client: Any
-    request: Mapping[str, Any]
-    label: str
-
-    def send(self, token: str) -> str:
-        with aws_call("creating", self.label):
-            return self.client.create_custom_model_deployment(**self.request, clientRequestToken=token)["customModelDeploymentArn"]
-
-    def find(self, arn: str) -> dict[str, Any]:
-        return find_deployment(self.client, arn, self.label)
-
-    def holder(self) -> str | None:
-        deployment = ignore_not_found(lambda: find_deployment(self.client, self.request["modelDeploymentName"], self.label))
-        return deployment["customModelDeploymentArn"] if deployment else None
+CREATE = CreateOperation(
+    "create_custom_model_deployment", arn_key="customModelDeploymentArn", name_key="modelDeploymentName",
+    describe=find_deployment,
+)
 
 
 def _progress_towards(deployment: dict[str, Any], model_arn: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from . import schema as s
 from . import tags as tagging
 from .base import BedrockProvider, BedrockResource, timestamp
 from .errors import ConflictError, InvalidRequestError, NotFoundError, aws_call, ignore_not_found
-from .tokens import client_token, create_with_token
+from .tokens import CreateOperation, client_token, create_with_token
 from .validation import InputChecker, StringRule, api_rule, is_unknown
 
 NAME_RULE = api_rule("CreateInferenceProfile", "inferenceProfileName").meaning_is(
@@ -129,7 +129,7 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
         token = client_token("inference-profile", region, name, request)
         label = self.label(name)
         try:
-            arn, profile = create_with_token(label, token, ProfileCreate(client, request, label))
+            arn, profile = create_with_token(label, token, CREATE.call(client, request, label))
         except ConflictError as error:
             if not self.may_take_over(props):
                 raise ConflictError(
@@ -284,30 +284,10 @@ def find_profile_by_name(client: Any, name: str, label: str) -> dict[str, Any]:
     raise NotFoundError("finding", label, "ResourceNotFoundException", "no application inference profile has this name")
 
 
-@dataclass(frozen=True)
-class ProfileCreate:
-    """CreateInferenceProfile as a :class:`~.tokens.TokenCreate`."""
-
-    client: Any
-    request: Mapping[str, Any]
-    label: str
-
-    def send(self, token: str) -> str:
-        with aws_call("creating", self.label):
-            return self.client.create_inference_profile(**self.request, clientRequestToken=token)["inferenceProfileArn"]
-
-    def find(self, arn: str) -> dict[str, Any]:
-        return find_profile(self.client, arn, self.label)
-
-    def holder(self) -> str | None:
-        return _arn_named(self.client, self.request["inferenceProfileName"], self.label)
-
-
-def _arn_named(client: Any, name: str, label: str) -> str | None:
-    try:
-        return find_profile_by_name(client, name, label)["inferenceProfileArn"]
-    except NotFoundError:
-        return None
+CREATE = CreateOperation(
+    "create_inference_profile", arn_key="inferenceProfileArn", name_key="inferenceProfileName",
+    describe=find_profile, describe_by_name=find_profile_by_name,
+)
 
 
 def recover_copy_from(models: list[Mapping[str, str]], previous: str | None) -> str | None:

@@ -25,7 +25,7 @@ from . import tags as tagging
 from . import schema as s
 from .base import BedrockProvider, BedrockResource, timestamp
 from .errors import ConflictError, InvalidRequestError, NotStabilizedError, aws_call, ignore_not_found
-from .tokens import client_token, create_with_token
+from .tokens import CreateOperation, client_token, create_with_token
 from .validation import InputChecker, IntegerRule, api_rule, contains_unknown, is_unknown, timeout_seconds
 
 MAX_MODEL_UNITS = 1000
@@ -207,7 +207,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         name = request["provisionedModelName"]
         label = self.label(name)
         try:
-            arn, first = create_with_token(label, token, ThroughputCreate(client, request, label))
+            arn, first = create_with_token(label, token, CREATE.call(client, request, label))
         except ConflictError as error:
             if not self.may_take_over(props):
                 raise ConflictError(
@@ -385,24 +385,10 @@ def find_throughput(client: Any, identifier: str, label: str) -> dict[str, Any]:
         return client.get_provisioned_model_throughput(provisionedModelId=identifier)
 
 
-@dataclass(frozen=True)
-class ThroughputCreate:
-    """CreateProvisionedModelThroughput as a :class:`~.tokens.TokenCreate`."""
-
-    client: Any
-    request: Mapping[str, Any]
-    label: str
-
-    def send(self, token: str) -> str:
-        with aws_call("creating", self.label):
-            return self.client.create_provisioned_model_throughput(**self.request, clientRequestToken=token)["provisionedModelArn"]
-
-    def find(self, arn: str) -> dict[str, Any]:
-        return find_throughput(self.client, arn, self.label)
-
-    def holder(self) -> str | None:
-        throughput = ignore_not_found(lambda: find_throughput(self.client, self.request["provisionedModelName"], self.label))
-        return throughput["provisionedModelArn"] if throughput else None
+CREATE = CreateOperation(
+    "create_provisioned_model_throughput", arn_key="provisionedModelArn", name_key="provisionedModelName",
+    describe=find_throughput,
+)
 
 
 def _model_key(model: Any) -> tuple[str, str, str | None] | None:

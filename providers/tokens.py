@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from typing import Any, Mapping, Protocol
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Protocol
 
-from .errors import ConflictError, ignore_not_found
+from .errors import ConflictError, aws_call, ignore_not_found
 
 MAX_TOKEN_REPLAYS = 100
 """How many deleted resources in a row a create follows through salted client tokens before giving up:
@@ -33,6 +34,49 @@ class TokenCreate(Protocol):
 
     def holder(self) -> str | None:
         """The ARN of the resource that holds the name now, if any."""
+
+
+Describe = Callable[[Any, str, str], Mapping[str, Any]]
+"""``(client, ARN or name, label)`` → the resource's description; NotFoundError when there is none."""
+
+
+@dataclass(frozen=True)
+class CreateOperation:
+    """A Bedrock create operation: the client method, the response key of the new ARN, the request
+    key of the name, and how a resource is described by ARN (``describe``) and by name
+    (``describe_by_name``, when the read by ARN does not take a name)."""
+
+    method: str
+    arn_key: str
+    name_key: str
+    describe: Describe
+    describe_by_name: Describe | None = None
+
+    def call(self, client: Any, request: Mapping[str, Any], label: str) -> "CreateCall":
+        return CreateCall(self, client, request, label)
+
+
+@dataclass(frozen=True)
+class CreateCall:
+    """One create request of a :class:`CreateOperation`, as a :class:`TokenCreate`."""
+
+    operation: CreateOperation
+    client: Any
+    request: Mapping[str, Any]
+    label: str
+
+    def send(self, token: str) -> str:
+        with aws_call("creating", self.label):
+            response = getattr(self.client, self.operation.method)(**self.request, clientRequestToken=token)
+        return response[self.operation.arn_key]
+
+    def find(self, arn: str) -> Any:
+        return self.operation.describe(self.client, arn, self.label)
+
+    def holder(self) -> str | None:
+        describe = self.operation.describe_by_name or self.operation.describe
+        found = ignore_not_found(lambda: describe(self.client, self.request[self.operation.name_key], self.label))
+        return found[self.operation.arn_key] if found else None
 
 
 def create_with_token(label: str, token: str, create: TokenCreate) -> tuple[str, Any]:
