@@ -1,5 +1,6 @@
-"""What every Bedrock dynamic provider here shares: stack config, region, clients, check and diff
-from the provider's :class:`~.schema.Schema`, and the resource classes' constructor.
+"""What every Bedrock dynamic provider here shares: stack config, region, clients, the SDK's entry
+points (which decode the engine's properties once into the resource's typed properties), check
+and diff from the provider's :class:`~.schema.Schema`, and the resource classes' constructor.
 
 Providers are stateless module-level classes: the SDK pickles them by reference (module path and
 class name) into every resource's state, so nothing but the stack config that ``configure`` hands
@@ -13,10 +14,10 @@ import functools
 import inspect
 import os
 import threading
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar, Generic, Mapping
 
 import pulumi
-from pulumi.dynamic import CheckResult, ConfigureRequest, DiffResult, Resource, ResourceProvider
+from pulumi.dynamic import CheckResult, ConfigureRequest, CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 from pulumi.runtime.config import is_config_secret
 
 from . import provider_process
@@ -24,13 +25,16 @@ from .client import aws_client, default_region
 from .clock import SYSTEM_CLOCK, Clock
 from .config import ProviderConfig, profile_problem
 from .naming import AUTONAME, Autonamed
-from .schema import Equal, Replaces, Schema, same, same_or_absent  # noqa: F401 (same, same_or_absent: their old home)
+from .schema import Equal, P, Replaces, Schema, same, same_or_absent  # noqa: F401 (same, same_or_absent: their old home)
 from .tags import TaggedProvider
 from .validation import REGION_RULE, InputChecker, contains_unknown
 
 
-class BedrockProvider(TaggedProvider, Autonamed, ResourceProvider):
-    """Base of the Bedrock dynamic providers; subclasses are one cloud resource each."""
+class BedrockProvider(TaggedProvider, Autonamed, ResourceProvider, Generic[P]):
+    """Base of the Bedrock dynamic providers; subclasses are one cloud resource each, ``P`` its typed
+    properties. The SDK calls ``check``, ``diff``, ``create``, ``read``, ``update`` and ``delete``
+    here; the subclass implements ``_diff`` (optional), ``_create``, ``_read``, ``_update`` and
+    ``_delete`` on the decoded properties."""
 
     serialize_as_secret_always = False
     kind: ClassVar[str] = "Bedrock resource"
@@ -38,7 +42,7 @@ class BedrockProvider(TaggedProvider, Autonamed, ResourceProvider):
     clock: ClassVar[Clock] = SYSTEM_CLOCK
     """How waits sleep and measure time, and this machine's time; tests replace it (a class
     attribute: the SDK pickles the provider by reference, so nothing on it reaches the state)."""
-    schema: ClassVar[Schema]
+    schema: ClassVar[Schema[Any]]
     """The resource's inputs and outputs; naming's ``name_field``, ``name_replaces``, ``name_rule``
     and ``replacing`` are read from it when the subclass is defined."""
 
@@ -135,13 +139,42 @@ class BedrockProvider(TaggedProvider, Autonamed, ResourceProvider):
             return
         checker.inputs["region"] = region
 
-    # check and diff, from the schema
+    # the SDK's entry points: the engine's properties are decoded here, once
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return self.schema.check(self, olds, news)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return self.diff_fields(self.schema.decode(olds), self.schema.decode(news))
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return self._diff(id_, self.schema.decode(olds), self.schema.decode(news))
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return self._create(self.schema.decode(props))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        return self._read(id_, self.schema.decode(props))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return self._update(id_, self.schema.decode(olds), self.schema.decode(news))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        self._delete(id_, self.schema.decode(props))
+
+    def _diff(self, _id: str, olds: P, news: P) -> DiffResult:
+        return self.diff_fields(olds, news)
+
+    def _create(self, props: P) -> CreateResult:
+        raise NotImplementedError
+
+    def _read(self, id_: str, props: P) -> ReadResult:
+        raise NotImplementedError
+
+    def _update(self, id_: str, olds: P, news: P) -> UpdateResult:
+        raise NotImplementedError
+
+    def _delete(self, id_: str, props: P) -> None:
+        raise NotImplementedError
+
+    # diff, from the schema
 
     def diff_fields(self, olds: Mapping[str, Any], news: Mapping[str, Any], *, update: Mapping[str, Equal] | None = None) -> DiffResult:
         """Changed fields: :attr:`replacing` decides replacements; what changes in place is the schema's
@@ -206,7 +239,10 @@ class BedrockResource(Resource):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         provider = cls.__dict__.get("provider_class")
-        if provider is not None and provider.schema.name_input is not None and cls.__doc__:
+        if provider is None or not cls.__doc__:
+            return
+        cls.__doc__ = cls.__doc__.rstrip() + provider.schema.outputs_doc()
+        if provider.schema.name_input is not None:
             cls.__doc__ += RESOURCE_OPTIONS_DOC
 
     provider_class: ClassVar[type[BedrockProvider]]

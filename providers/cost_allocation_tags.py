@@ -34,7 +34,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Annotated, Any, Iterable, Iterator, Mapping, Optional, Sequence, TypedDict
 
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
@@ -55,39 +55,49 @@ SEEN_WITHIN = "up to 24 hours"
 """How long AWS billing takes to see a new tag key (activating-tags.html, quoted above)."""
 
 
-SCHEMA = s.Schema(
-    inputs=(
-        s.Input(
-            "region", s.region, s.Updates(),
-            doc="Picks the partition's Cost Explorer endpoint (``us-east-1`` serves the ``aws`` partition whatever "
-            "the region). Default: stack config ``aws:region``, else ``AWS_REGION``.",
-        ),
-        s.Input(
-            "tag_keys", lambda _provider, checker, _field, _olds: _check_tag_keys(checker),
-            s.Updates(lambda old, new: sorted(old or []) == sorted(new or [])),
-            doc="Required. The tag keys to activate (at least one; each 1–128 characters of "
-            "``[a-zA-Z0-9\\s._:/=+@-]``, no repeats). Any number: they are sent 20 per call.",
-        ),
-        s.Input(
-            "deactivate_on_delete", s.boolean, s.Updates(lambda old, new: bool(old) == bool(new)),
-            doc="On destroy, and for keys removed from ``tag_keys``, deactivate the keys this resource activated "
-            "(``activated_keys``; never a key it found active). Deactivation is account-wide: other stacks using "
-            "a key this resource activated lose it. Default: false (keys stay active).",
-        ),
-    ),
-    outputs=("active_keys", "pending_keys", "inactive_keys", "activated_keys"),
-)
-"""Nothing replaces: every input updates in place. The diff is the provider's own (see ``diff``)."""
+class CostAllocationTagsProps(TypedDict, total=False):
+    """The resource's properties, as the provider receives them (decoded): its inputs, in check
+    order, then its outputs. Nothing replaces: every input updates in place. The diff is the
+    provider's own (see ``_diff``)."""
+
+    region: Annotated[str, s.argument(
+        s.region, s.Updates(),
+        doc="Picks the partition's Cost Explorer endpoint (``us-east-1`` serves the ``aws`` partition whatever "
+        f"the region). {s.REGION_DEFAULT}",
+    )]
+    tag_keys: Annotated[list[str], s.argument(
+        lambda _provider, checker, _field, _olds: _check_tag_keys(checker),
+        s.Updates(lambda old, new: sorted(old or []) == sorted(new or [])),
+        doc="Required. The tag keys to activate (at least one; each 1–128 characters of "
+        "``[a-zA-Z0-9\\s._:/=+@-]``, no repeats). Any number: they are sent 20 per call.",
+    )]
+    deactivate_on_delete: Annotated[Optional[bool], s.argument(
+        s.boolean, s.Updates(lambda old, new: bool(old) == bool(new)),
+        doc="On destroy, and for keys removed from ``tag_keys``, deactivate the keys this resource activated "
+        "(``activated_keys``; never a key it found active). Deactivation is account-wide: other stacks using "
+        "a key this resource activated lose it. Default: false (keys stay active).",
+    )]
+    active_keys: Annotated[list[str], s.Output("Keys that are active cost allocation tags.")]
+    pending_keys: Annotated[list[str], s.Output("Keys AWS billing has not seen yet; a later ``pulumi up`` activates them.")]
+    inactive_keys: Annotated[list[str], s.Output(
+        "Keys seen by billing but inactive (deactivated by hand; found by ``pulumi refresh``); the next ``up`` activates them."
+    )]
+    activated_keys: Annotated[list[str], s.Output(
+        "Keys this resource activated (they were inactive); only these are ever deactivated by it."
+    )]
+
+
+SCHEMA = s.Schema.of(CostAllocationTagsProps)
 INPUTS, OUTPUTS = SCHEMA.input_names, SCHEMA.outputs
 
 
-class CostAllocationTagsProvider(BedrockProvider):
+class CostAllocationTagsProvider(BedrockProvider[CostAllocationTagsProps]):
     """Dynamic provider for ``pulumi-python:dynamic/costexplorer:CostAllocationTags`` (public API: keep the path)."""
 
     kind = "Cost Explorer cost allocation tags"
     schema = SCHEMA
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def _diff(self, _id: str, olds: CostAllocationTagsProps, news: CostAllocationTagsProps) -> DiffResult:
         """Its own diff, which never replaces: the schema's in-place inputs, and keys not active yet."""
         keys = news.get("tag_keys")
         if contains_unknown(keys):
@@ -99,18 +109,18 @@ class CostAllocationTagsProvider(BedrockProvider):
         )
         return DiffResult(changes=changed, replaces=[])
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def _create(self, props: CostAllocationTagsProps) -> CreateResult:
         outputs = self._activate(props, previously_activated=())
         return CreateResult(_resource_id(props), outputs)
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def _read(self, id_: str, props: CostAllocationTagsProps) -> ReadResult:
         client = self.service_client("ce", props["region"])
         keys = list(props.get("tag_keys") or [])
         statuses = self._statuses(client, keys, self.label(_name(props)))
         activated = [k for k in props.get("activated_keys") or [] if k in keys]
         return ReadResult(id_, {**_inputs_of(props), **_status_outputs(keys, statuses, activated)})
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def _update(self, id_: str, olds: CostAllocationTagsProps, news: CostAllocationTagsProps) -> UpdateResult:
         wanted = set(news.get("tag_keys") or [])
         ours = [k for k in olds.get("activated_keys") or []]
         dropped = [k for k in ours if k not in wanted]
@@ -118,7 +128,7 @@ class CostAllocationTagsProvider(BedrockProvider):
             self._deactivate(news, dropped)
         return UpdateResult(self._activate(news, previously_activated=[k for k in ours if k in wanted]))
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
+    def _delete(self, id_: str, props: CostAllocationTagsProps) -> None:
         if props.get("deactivate_on_delete") and props.get("activated_keys"):
             self._deactivate(props, list(props["activated_keys"]))
 
@@ -292,13 +302,9 @@ class CostAllocationTags(BedrockResource, module=COST_ALLOCATION_TAGS.module, na
     deactivate_on_delete: pulumi.Output[bool]
     region: pulumi.Output[str]
     active_keys: pulumi.Output[list]
-    """Keys that are active cost allocation tags."""
     pending_keys: pulumi.Output[list]
-    """Keys AWS billing has not seen yet; a later ``pulumi up`` activates them."""
     inactive_keys: pulumi.Output[list]
-    """Keys seen by billing but inactive (deactivated by hand; found by ``pulumi refresh``); the next ``up`` activates them."""
     activated_keys: pulumi.Output[list]
-    """Keys this resource activated (they were inactive); only these are ever deactivated by it."""
 
     def __init__(
         self,

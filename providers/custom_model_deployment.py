@@ -10,7 +10,7 @@ updating take minutes with no published bound: both wait, bounded by ``timeouts`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional, TypedDict
+from typing import Annotated, Any, Mapping, Optional, TypedDict
 
 import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
@@ -35,7 +35,6 @@ MODEL_ARN_MEANING = "a custom model ARN such as arn:aws:bedrock:us-east-1:123456
 # The API's pattern ".*" is unanchored in Smithy: any text, line breaks included. Only the length counts.
 DESCRIPTION_RULE = api_rule("CreateCustomModelDeployment", "description").without_pattern()
 
-TIMEOUT_OPERATIONS = ("create", "update", "delete")
 DEFAULT_TIMEOUTS = {"create": 60 * 60.0, "update": 60 * 60.0, "delete": 30 * 60.0}
 
 
@@ -95,55 +94,63 @@ def _check_model_arn(_provider: BedrockProvider, checker: InputChecker, _field: 
         checker.fail("model_arn", f"is in region {arn_region}, but the deployment is created in {region}")
 
 
-SCHEMA = s.Schema(
-    inputs=(
-        s.Input(
-            "region", s.region, s.Replaces(),
-            doc="Region to create the deployment in. Default: stack config ``aws:region``, else ``AWS_REGION``.",
-        ),
-        s.Input(
-            "model_arn", _check_model_arn, s.Updates(s.same), derived=("update_details",),
-            doc="Required. ARN of an Active custom model in the deployment's region "
-            "(``arn:aws:bedrock:<region>:<account>:custom-model/...``), 20–1011 characters. "
-            "The deployment keeps serving the previous model until a swap completes.",
-        ),
-        s.Input(
-            "description", s.string(DESCRIPTION_RULE), s.Replaces(key=lambda description: description or None),
-            doc="1–2048 characters. Default: none.",
-        ),
-        s.TAGS,
-        s.Input(
-            "timeouts", s.timeouts(TIMEOUT_OPERATIONS), s.Updates(s.same_or_absent),
-            doc="How long to wait, as pulumi-aws: ``{\"create\": \"60m\", \"update\": \"60m\", \"delete\": \"30m\"}`` "
-            "(the defaults); Go-style durations such as ``\"1h30m\"``, each positive and at most ``24h``. A timed-out "
-            "create or update keeps going in AWS; the next ``pulumi up`` resumes waiting for it.",
-        ),
-        s.Input(
-            "adopt_existing", s.boolean, s.NoChange(),
-            doc="When a deployment with this name already exists, manage it instead of failing (it must have the "
-            "same description; its model and tags are set to this resource's; one that ends Failed is deleted, "
-            "as a failed create is). Default: false.",
-        ),
-        s.Input(
-            "name", s.name, s.Replaces(), is_name=True, name_rule=NAME_RULE,
-            doc="1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``. "
-            "Default: the Pulumi resource name plus an 8-character suffix, new on every replacement and kept "
-            "across renames. An explicit name that stays the same makes a replacement delete-before-create.",
-        ),
-    ),
-    outputs=("arn", "status", "created_at", "last_updated_at", "failure_message", "update_details", "tags_all"),
-)
-"""The name replaces too; the model changes in place (UpdateCustomModelDeployment)."""
+class CustomModelDeploymentProps(TypedDict, total=False):
+    """A deployment's properties, as the provider receives them (decoded): its inputs, in check
+    order, then its outputs. The name replaces too; the model changes in place
+    (UpdateCustomModelDeployment)."""
+
+    region: Annotated[str, s.argument(
+        s.region, s.Replaces(),
+        doc=f"Region to create the deployment in. {s.REGION_DEFAULT}",
+    )]
+    model_arn: Annotated[str, s.argument(
+        _check_model_arn, s.Updates(s.same), derived=("update_details",),
+        doc="Required. ARN of an Active custom model in the deployment's region "
+        "(``arn:aws:bedrock:<region>:<account>:custom-model/...``), 20–1011 characters. "
+        "The deployment keeps serving the previous model until a swap completes.",
+        output_doc="The custom model the deployment serves (the previous one while an update is under way).",
+    )]
+    description: Annotated[Optional[str], s.argument(
+        s.string(DESCRIPTION_RULE), s.Replaces(key=lambda description: description or None),
+        doc="1–2048 characters. Default: none.",
+    )]
+    tags: Annotated[Optional[dict[str, str]], s.TAGS]
+    timeouts: Annotated[Optional[dict[str, str]], s.timeouts_argument(
+        DEFAULT_TIMEOUTS, "A timed-out create or update keeps going in AWS; the next ``pulumi up`` resumes waiting for it.",
+    )]
+    adopt_existing: Annotated[Optional[bool], s.argument(
+        s.boolean, s.NoChange(),
+        doc="When a deployment with this name already exists, manage it instead of failing (it must have the "
+        "same description; its model and tags are set to this resource's; one that ends Failed is deleted, "
+        "as a failed create is). Default: false.",
+    )]
+    name: Annotated[str, s.argument(
+        s.name, s.Replaces(), is_name=True, name_rule=NAME_RULE,
+        doc="1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``. "
+        f"{s.AUTONAME_DEFAULT} An explicit name that stays the same makes a replacement delete-before-create.",
+    )]
+    arn: Annotated[str, s.Output("The deployment's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking.")]
+    status: Annotated[str, s.Output("``Creating``, ``Active`` or ``Failed``.")]
+    created_at: Annotated[str, s.Output("ISO 8601.")]
+    last_updated_at: Annotated[Optional[str], s.Output("ISO 8601.")]
+    failure_message: Annotated[Optional[str], s.Output("Why the deployment is Failed.")]
+    update_details: Annotated[Optional[dict[str, str]], s.Output(
+        "``{\"model_arn\": ..., \"update_status\": Updating | UpdateCompleted | UpdateFailed}`` of the last model swap."
+    )]
+    tags_all: Annotated[dict[str, str], s.TAGS_ALL]
+
+
+SCHEMA = s.Schema.of(CustomModelDeploymentProps)
 INPUTS, OUTPUTS = SCHEMA.input_names, SCHEMA.outputs
 
 
-class CustomModelDeploymentProvider(BedrockProvider):
+class CustomModelDeploymentProvider(BedrockProvider[CustomModelDeploymentProps]):
     """Dynamic provider for ``pulumi-python:dynamic/bedrock:CustomModelDeployment`` (public API: keep the path)."""
 
     kind = KIND
     schema = SCHEMA
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def _create(self, props: CustomModelDeploymentProps) -> CreateResult:
         region, name = props["region"], props["name"]
         client = self.client(region)
         tags_all = self.tags_all(props)
@@ -217,7 +224,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
                 cleanup = f"Deleting the failed deployment {arn} also failed ({delete_error}): delete it before retrying."
             raise NotStabilizedError("creating", label, "Failed", f"{error.aws_message}. {cleanup}") from error
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def _read(self, id_: str, props: CustomModelDeploymentProps) -> ReadResult:
         region = props.get("region") or parse_arn(id_).region  # type: ignore[union-attr]
         client = self.client(region)
         label = self.label(props.get("name") or id_)
@@ -229,7 +236,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
             return ReadResult("", {})
         return ReadResult(id_, self._outputs(deployment, region, tags_all, props.get("tags"), props.get("timeouts")))
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def _update(self, id_: str, olds: CustomModelDeploymentProps, news: CustomModelDeploymentProps) -> UpdateResult:
         region, name = olds["region"], olds["name"]
         client = self.client(region)
         outputs = {k: v for k, v in olds.items() if k != "__provider"}
@@ -265,7 +272,7 @@ class CustomModelDeploymentProvider(BedrockProvider):
             clock=self.clock,
         )
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
+    def _delete(self, id_: str, props: CustomModelDeploymentProps) -> None:
         region = props.get("region") or parse_arn(id_).region  # type: ignore[union-attr]
         timeout = timeout_seconds(props.get("timeouts"), "delete", DEFAULT_TIMEOUTS["delete"])
         self._delete_and_wait(self.client(region), id_, props.get("name") or id_, timeout)
@@ -368,21 +375,16 @@ class CustomModelDeployment(BedrockResource, module=CUSTOM_MODEL_DEPLOYMENT.modu
     provider_class = CustomModelDeploymentProvider
 
     arn: pulumi.Output[str]
-    """The deployment's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking."""
     name: pulumi.Output[str]
     model_arn: pulumi.Output[str]
-    """The custom model the deployment serves (the previous one while an update is under way)."""
     description: pulumi.Output[Optional[str]]
     status: pulumi.Output[str]
-    """Creating, Active or Failed."""
     created_at: pulumi.Output[str]
     last_updated_at: pulumi.Output[Optional[str]]
     failure_message: pulumi.Output[Optional[str]]
     update_details: pulumi.Output[Optional[dict]]
-    """``{"model_arn": ..., "update_status": Updating | UpdateCompleted | UpdateFailed}`` of the last model swap."""
     tags: pulumi.Output[Optional[dict]]
     tags_all: pulumi.Output[dict]
-    """The tags in AWS: stack default tags merged under ``tags``."""
     region: pulumi.Output[str]
     timeouts: pulumi.Output[Optional[dict]]
 

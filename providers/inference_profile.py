@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional, TypedDict
+from typing import Annotated, Any, Mapping, Optional, TypedDict
 
 import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
@@ -37,38 +37,49 @@ COPY_FROM_ARN_RULE = api_rule("CreateInferenceProfile", "modelSource.copyFrom")
 COPY_FROM_ID_RULE = StringRule(1, MODEL_ID_MAX_LENGTH, MODEL_ID_PATTERN)
 
 
-SCHEMA = s.Schema(
-    inputs=(
-        s.Input(
-            "region", s.region, s.Replaces(),
-            doc="Region to create the profile in. Default: stack config ``aws:region``, else ``AWS_REGION``.",
-        ),
-        s.Input(
-            "description", s.string(DESCRIPTION_RULE), s.Replaces(key=lambda description: description or None),
-            doc="1–200 characters: letters, digits, ``:`` and ``.``, each optionally followed by one space, ``_`` or ``-``. "
-            "Default: none.",
-        ),
-        s.Input(
-            "model_source", lambda *args: _check_model_source(*args), s.Replaces(key=lambda source: _source_id(source)),
-            derived=("models",),
-            doc="Required. ``{\"copy_from\": ...}``: the model or system profile the profile routes to.",
-        ),
-        s.TAGS,
-        s.Input(
-            "adopt_existing", s.boolean, s.NoChange(),
-            doc="When a profile with this name already exists, manage it instead of failing (it must have the "
-            "same model source and description; its tags are set to this resource's). Default: false.",
-        ),
-        s.Input(
-            "name", s.name, s.Replaces(), is_name=True, name_rule=NAME_RULE,
-            doc="1–64 characters: letters and digits, each optionally followed by one space, ``_`` or ``-``. "
-            "Default: the Pulumi resource name plus an 8-character suffix, new on every replacement and kept "
-            "across renames. An explicit name that stays the same makes a replacement delete-before-create.",
-        ),
-    ),
-    outputs=("arn", "models", "status", "type", "created_at", "updated_at", "tags_all"),
-)
-"""The service has no update API: everything but tags replaces the profile (the name too)."""
+class ApplicationInferenceProfileProps(TypedDict, total=False):
+    """A profile's properties, as the provider receives them (decoded): its inputs, in check order,
+    then its outputs. The service has no update API: everything but tags replaces the profile (the
+    name too)."""
+
+    region: Annotated[str, s.argument(
+        s.region, s.Replaces(),
+        doc=f"Region to create the profile in. {s.REGION_DEFAULT}",
+    )]
+    description: Annotated[Optional[str], s.argument(
+        s.string(DESCRIPTION_RULE), s.Replaces(key=lambda description: description or None),
+        doc="1–200 characters: letters, digits, ``:`` and ``.``, each optionally followed by one space, ``_`` or ``-``. "
+        "Default: none.",
+    )]
+    model_source: Annotated[dict[str, str], s.argument(
+        lambda *args: _check_model_source(*args), s.Replaces(key=lambda source: _source_id(source)),
+        derived=("models",),
+        doc="Required. ``{\"copy_from\": ...}``: the model or system profile the profile routes to.",
+        output_doc="``{\"copy_from\": <ARN>}``: the resolved source (recovered from ``models`` on refresh).",
+    )]
+    tags: Annotated[Optional[dict[str, str]], s.TAGS]
+    adopt_existing: Annotated[Optional[bool], s.argument(
+        s.boolean, s.NoChange(),
+        doc="When a profile with this name already exists, manage it instead of failing (it must have the "
+        "same model source and description; its tags are set to this resource's). Default: false.",
+    )]
+    name: Annotated[str, s.argument(
+        s.name, s.Replaces(), is_name=True, name_rule=NAME_RULE,
+        doc="1–64 characters: letters and digits, each optionally followed by one space, ``_`` or ``-``. "
+        f"{s.AUTONAME_DEFAULT} An explicit name that stays the same makes a replacement delete-before-create.",
+    )]
+    arn: Annotated[str, s.Output("The profile's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking.")]
+    models: Annotated[list[dict[str, str]], s.Output(
+        "``[{\"model_arn\": ...}]``: the foundation models (one per region the profile routes to)."
+    )]
+    status: Annotated[str, s.Output("``ACTIVE``.")]
+    type: Annotated[str, s.Output("``APPLICATION``.")]
+    created_at: Annotated[str, s.Output("ISO 8601.")]
+    updated_at: Annotated[str, s.Output("ISO 8601.")]
+    tags_all: Annotated[dict[str, str], s.TAGS_ALL]
+
+
+SCHEMA = s.Schema.of(ApplicationInferenceProfileProps)
 INPUTS, OUTPUTS = SCHEMA.input_names, SCHEMA.outputs
 
 
@@ -110,13 +121,13 @@ def _check_model_source(_provider: BedrockProvider, checker: InputChecker, _fiel
             f"profile ID (us.anthropic.claude-3-5-sonnet-20241022-v2:0) or the ARN of either (got {copy_from!r})",
         )
 
-class ApplicationInferenceProfileProvider(BedrockProvider):
+class ApplicationInferenceProfileProvider(BedrockProvider[ApplicationInferenceProfileProps]):
     """Dynamic provider for ``pulumi-python:dynamic/bedrock:ApplicationInferenceProfile`` (public API: keep the path)."""
 
     kind = "Bedrock application inference profile"
     schema = SCHEMA
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def _create(self, props: ApplicationInferenceProfileProps) -> CreateResult:
         region, name = props["region"], props["name"]
         client = self.client(region)
         copy_from = self._resolve_copy_from(client, region, props["model_source"]["copy_from"], name)
@@ -185,7 +196,7 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
         self.sync_tags(client, arn, name, self.read_tags(client, arn, name), tags_all)
         return arn
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def _read(self, id_: str, props: ApplicationInferenceProfileProps) -> ReadResult:
         region = props.get("region") or parse_arn(id_).region  # type: ignore[union-attr]
         client = self.client(region)
         label = self.label(props.get("name") or id_)
@@ -210,7 +221,7 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
                         return summary["inferenceProfileArn"]
         return None
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def _update(self, id_: str, olds: ApplicationInferenceProfileProps, news: ApplicationInferenceProfileProps) -> UpdateResult:
         client = self.client(olds["region"])
         wanted = self.tags_all(news)
         self.sync_tags(client, id_, olds["name"], olds.get("tags_all") or {}, wanted)
@@ -218,7 +229,7 @@ class ApplicationInferenceProfileProvider(BedrockProvider):
         outputs.update(self.tag_outputs(wanted, news.get("tags")))
         return UpdateResult(outputs)
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
+    def _delete(self, id_: str, props: ApplicationInferenceProfileProps) -> None:
         client = self.client(props["region"])
 
         def delete_profile() -> None:
@@ -360,20 +371,16 @@ class ApplicationInferenceProfile(BedrockResource, module=APPLICATION_INFERENCE_
     provider_class = ApplicationInferenceProfileProvider
 
     arn: pulumi.Output[str]
-    """The profile's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking."""
     name: pulumi.Output[str]
     description: pulumi.Output[Optional[str]]
     model_source: pulumi.Output[dict]
-    """``{"copy_from": <ARN>}``: the resolved source (recovered from ``models`` on refresh)."""
     models: pulumi.Output[list]
-    """``[{"model_arn": ...}]``: the foundation models (one per region the profile routes to)."""
     status: pulumi.Output[str]
     type: pulumi.Output[str]
     created_at: pulumi.Output[str]
     updated_at: pulumi.Output[str]
     tags: pulumi.Output[Optional[dict]]
     tags_all: pulumi.Output[dict]
-    """The tags in AWS: stack default tags merged under ``tags``."""
     region: pulumi.Output[str]
 
     def __init__(

@@ -22,6 +22,8 @@ from pulumi.output import Unknown
 from . import provider_process
 from .validation import InputChecker, StringRule, contains_unknown, is_unknown
 
+SUFFIX_LENGTH = 8
+"""Hex characters an autoname adds after the resource name."""
 AUTONAME = "_autoname"
 """Internal input: ``project/stack/resource-name``, sent by the resource class when ``name`` is absent."""
 
@@ -139,7 +141,7 @@ def autoname(seed: str, identity: Mapping[str, Any], max_length: int) -> str:
     """``<resource-name>-<8 hex>``; the suffix hashes the stack identity and the replace-triggering inputs."""
     prefix = re.sub(r"[^0-9a-zA-Z]+", "-", seed.rsplit("/", 1)[-1]).strip("-") or "bedrock"
     digest = hashlib.sha256(json.dumps({"seed": seed, "identity": identity}, sort_keys=True, default=str).encode()).hexdigest()
-    return f"{prefix[: max_length - 9].rstrip('-')}-{digest[:8]}"
+    return f"{prefix[: max_length - SUFFIX_LENGTH - 1].rstrip('-')}-{digest[:SUFFIX_LENGTH]}"
 
 
 REPLACES_KEY = "_replaces"

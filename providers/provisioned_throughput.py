@@ -13,7 +13,7 @@ import datetime as dt
 import email.utils
 import sys
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Optional
+from typing import Annotated, Any, Callable, Mapping, Optional, TypedDict
 
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
@@ -33,7 +33,6 @@ MODEL_UNITS_RULE = IntegerRule(1, MAX_MODEL_UNITS)
 """The ``model_units`` accepted, here and by the components. The API takes any 32-bit integer (up to 2,147,483,647), but a
 model unit is billed by the hour (tens of dollars each) and accounts start with quotas of a few
 units: a number above this is a typo (an extra zero), and buying it would cost a fortune per hour."""
-TIMEOUT_OPERATIONS = ("create", "update", "delete")
 DEFAULT_TIMEOUTS = {"create": 60 * 60.0, "update": 60 * 60.0, "delete": 30 * 60.0}
 
 NAME_RULE = api_rule("CreateProvisionedModelThroughput", "provisionedModelName").meaning_is(
@@ -73,71 +72,73 @@ def _check_model(_provider: BedrockProvider, checker: InputChecker, _field: str,
         checker.fail("model_arn", f"is in region {arn.region}, but the throughput is created in {region}")
 
 
-SCHEMA = s.Schema(
-    inputs=(
-        s.Input(
-            "region", s.region, s.Replaces(),
-            doc="Region to buy the throughput in. Default: stack config ``aws:region``, else ``AWS_REGION``.",
-        ),
-        s.Input(
-            "model_arn", _check_model,
-            # Replaces only for the moves UpdateProvisionedModelThroughput cannot make; the provider's diff
-            # compares it by same_model for the moves it makes in place.
-            s.Replaces(key=lambda model: _model_identity(model), when=lambda olds, news: model_change_replaces(olds, news)),
-            derived=("foundation_model_arn",),
-            doc="Required. The model to serve: a foundation model ID (``amazon.titan-text-express-v1:0:8k``), a "
-            "custom model name, or the ARN of either (1–2048 characters). A custom model changes in place to "
-            "another custom model of the same base model or to that base model; any other change replaces.",
-        ),
-        s.Input(
-            "model_units", s.integer(MODEL_UNITS_RULE, required=True), s.Replaces(), integer=True,
-            doc=f"Required. Model units to buy, a whole number from {MODEL_UNITS_RULE.minimum} to {MAX_MODEL_UNITS:,}. The API accepts any 32-bit "
-            "integer, but each unit is billed by the hour and accounts start with quotas of a few units: a "
-            "larger number is taken for a typo. A replacement buys a new throughput.",
-        ),
-        s.Input(
-            "commitment_duration", s.enum(COMMITMENT_DURATIONS), s.Replaces(key=lambda duration: duration or None),
-            doc="``OneMonth`` or ``SixMonths``: a cheaper hourly price for a term the throughput cannot be "
-            "deleted before. Default: none (no commitment, billed hourly until deleted).",
-        ),
-        s.TAGS,
-        s.Input(
-            "timeouts", s.timeouts(TIMEOUT_OPERATIONS), s.Updates(s.same_or_absent),
-            doc="How long to wait, e.g. ``{\"create\": \"90m\"}``: keys ``create`` (default 60m, until InService), "
-            "``update`` (default 60m) and ``delete`` (default 30m); Go-style durations such as ``\"1h30m\"``, "
-            "each positive and at most ``24h``.",
-        ),
-        s.Input(
-            "adopt_existing", s.boolean, s.NoChange(),
-            doc="When a throughput with this name already exists, manage it instead of failing (it must have the "
-            "same model units and commitment, and a model it can switch to in place, which it then serves; its "
-            "tags are set to this resource's). Default: false.",
-        ),
-        s.Input(
-            "provisioned_model_name", s.name, s.Updates(), is_name=True, name_rule=NAME_RULE,
-            doc="1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``. "
-            "Default: the Pulumi resource name plus an 8-character suffix, new on every replacement and kept "
-            "across renames.",
-        ),
-    ),
-    outputs=(
-        "provisioned_model_arn", "status", "foundation_model_arn", "commitment_expiration_time", "creation_time",
-        "last_modified_time", "failure_message", "tags_all",
-    ),
-)
-"""The name updates in place, and so does a model change that :func:`model_change_replaces` allows
-(the diff's ``updating`` adds ``model_arn`` compared by :func:`same_model`: see the provider's ``diff``)."""
+class ProvisionedModelThroughputProps(TypedDict, total=False):
+    """A throughput's properties, as the provider receives them (decoded): its inputs, in check
+    order, then its outputs. The name updates in place, and so does a model change that
+    :func:`model_change_replaces` allows (the provider's ``diff`` compares ``model_arn`` by
+    :func:`same_model` for those)."""
+
+    region: Annotated[str, s.argument(
+        s.region, s.Replaces(),
+        doc=f"Region to buy the throughput in. {s.REGION_DEFAULT}",
+    )]
+    model_arn: Annotated[str, s.argument(
+        _check_model,
+        # Replaces only for the moves UpdateProvisionedModelThroughput cannot make.
+        s.Replaces(key=lambda model: _model_identity(model), when=lambda olds, news: model_change_replaces(olds, news)),
+        derived=("foundation_model_arn",),
+        doc="Required. The model to serve: a foundation model ID (``amazon.titan-text-express-v1:0:8k``), a "
+        "custom model name, or the ARN of either (1–2048 characters). A custom model changes in place to "
+        "another custom model of the same base model or to that base model; any other change replaces.",
+        output_doc="The model served, as given while it still names the served model (else the service's ARN).",
+    )]
+    model_units: Annotated[int, s.argument(
+        s.integer(MODEL_UNITS_RULE, required=True), s.Replaces(),
+        doc=f"Required. Model units to buy, a whole number from {MODEL_UNITS_RULE.minimum} to {MAX_MODEL_UNITS:,}. The API accepts any 32-bit "
+        "integer, but each unit is billed by the hour and accounts start with quotas of a few units: a "
+        "larger number is taken for a typo. A replacement buys a new throughput.",
+    )]
+    commitment_duration: Annotated[Optional[str], s.argument(
+        s.enum(COMMITMENT_DURATIONS), s.Replaces(key=lambda duration: duration or None),
+        doc="``OneMonth`` or ``SixMonths``: a cheaper hourly price for a term the throughput cannot be "
+        "deleted before. Default: none (no commitment, billed hourly until deleted).",
+    )]
+    tags: Annotated[Optional[dict[str, str]], s.TAGS]
+    timeouts: Annotated[Optional[dict[str, str]], s.timeouts_argument(
+        DEFAULT_TIMEOUTS, "A create waits until the throughput is InService.",
+    )]
+    adopt_existing: Annotated[Optional[bool], s.argument(
+        s.boolean, s.NoChange(),
+        doc="When a throughput with this name already exists, manage it instead of failing (it must have the "
+        "same model units and commitment, and a model it can switch to in place, which it then serves; its "
+        "tags are set to this resource's). Default: false.",
+    )]
+    provisioned_model_name: Annotated[str, s.argument(
+        s.name, s.Updates(), is_name=True, name_rule=NAME_RULE,
+        doc="1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``. "
+        f"{s.AUTONAME_DEFAULT}",
+    )]
+    provisioned_model_arn: Annotated[str, s.Output("The throughput's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking.")]
+    status: Annotated[str, s.Output("``Creating``, ``InService``, ``Updating`` or ``Failed``.")]
+    foundation_model_arn: Annotated[str, s.Output("The base model: the model itself, or the one a custom model was customized from.")]
+    commitment_expiration_time: Annotated[Optional[str], s.Output("ISO 8601 time before which AWS refuses to delete the throughput.")]
+    creation_time: Annotated[str, s.Output("ISO 8601.")]
+    last_modified_time: Annotated[str, s.Output("ISO 8601.")]
+    failure_message: Annotated[Optional[str], s.Output("Why the throughput is Failed.")]
+    tags_all: Annotated[dict[str, str], s.TAGS_ALL]
+
+
+SCHEMA = s.Schema.of(ProvisionedModelThroughputProps)
 INPUTS, OUTPUTS = SCHEMA.input_names, SCHEMA.outputs
 
 
-class ProvisionedModelThroughputProvider(BedrockProvider):
+class ProvisionedModelThroughputProvider(BedrockProvider[ProvisionedModelThroughputProps]):
     """Dynamic provider for ``pulumi-python:dynamic/bedrock:ProvisionedModelThroughput`` (public API: keep the path)."""
 
     kind = "Bedrock provisioned model throughput"
     schema = SCHEMA
 
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        olds, news = self.schema.decode(olds), self.schema.decode(news)
+    def _diff(self, _id: str, olds: ProvisionedModelThroughputProps, news: ProvisionedModelThroughputProps) -> DiffResult:
         result = self.diff_fields(olds, news, update={**self.schema.updating, "model_arn": same_model})
         if result.replaces:
             committed = bool(olds.get("commitment_duration") or olds.get("commitment_expiration_time"))
@@ -172,8 +173,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             line += ". The old one had a commitment, so it is deleted first, then the new one is bought"
         return line
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        props = self.schema.decode(props)
+    def _create(self, props: ProvisionedModelThroughputProps) -> CreateResult:
         region, name = props["region"], props["provisioned_model_name"]
         client = self.client(region)
         tags_all = self.tags_all(props)
@@ -280,7 +280,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             cleanup = on_failure() if on_failure else ""
             raise NotStabilizedError(action, self.label(name), error.code, f"{error.aws_message}{cleanup}") from error
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def _read(self, id_: str, props: ProvisionedModelThroughputProps) -> ReadResult:
         region = props.get("region") or parse_arn(id_).region  # type: ignore[union-attr]
         client = self.client(region)
         label = self.label(props.get("provisioned_model_name") or id_)
@@ -292,7 +292,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             return ReadResult("", {})
         return ReadResult(id_, self._outputs(throughput, region, props.get("model_arn"), tags_all, props.get("tags"), props.get("timeouts")))
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def _update(self, id_: str, olds: ProvisionedModelThroughputProps, news: ProvisionedModelThroughputProps) -> UpdateResult:
         region = olds["region"]
         client = self.client(region)
         name = news["provisioned_model_name"]
@@ -302,16 +302,16 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
         if not same_model(olds.get("model_arn"), news.get("model_arn")):
             request["desiredModelId"] = news["model_arn"]
         if request:
-            self._update(client, id_, olds.get("provisioned_model_name") or name, name, request, news.get("timeouts"))
+            self._update_and_wait(client, id_, olds.get("provisioned_model_name") or name, name, request, news.get("timeouts"))
         wanted = self.tags_all(news)
         self.sync_tags(client, id_, name, olds.get("tags_all") or {}, wanted)
         throughput = find_throughput(client, id_, self.label(name))
         return UpdateResult(self._outputs(throughput, region, news.get("model_arn"), wanted, news.get("tags"), news.get("timeouts")))
 
     def _switch_model(self, client: Any, arn: str, name: str, model: str, timeouts: Any) -> dict[str, Any]:
-        return self._update(client, arn, name, name, {"desiredModelId": model}, timeouts)
+        return self._update_and_wait(client, arn, name, name, {"desiredModelId": model}, timeouts)
 
-    def _update(
+    def _update_and_wait(
         self, client: Any, arn: str, old_name: str, name: str, request: Mapping[str, Any], timeouts: Any
     ) -> dict[str, Any]:
         """UpdateProvisionedModelThroughput, then wait until it is InService again."""
@@ -325,7 +325,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider):
             ),
         )
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
+    def _delete(self, id_: str, props: ProvisionedModelThroughputProps) -> None:
         client = self.client(props["region"])
         name = props.get("provisioned_model_name") or id_
         # The state may be stale: the commitment is read again before deciding.
@@ -567,24 +567,18 @@ class ProvisionedModelThroughput(BedrockResource, module=PROVISIONED_MODEL_THROU
     provider_class = ProvisionedModelThroughputProvider
 
     provisioned_model_arn: pulumi.Output[str]
-    """The throughput's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking."""
     provisioned_model_name: pulumi.Output[str]
     status: pulumi.Output[str]
-    """``Creating``, ``InService``, ``Updating`` or ``Failed``."""
     model_arn: pulumi.Output[str]
-    """The model served, as given while it still names the served model (else the service's ARN)."""
     foundation_model_arn: pulumi.Output[str]
-    """The base model: the model itself, or the one a custom model was customized from."""
     model_units: pulumi.Output[int]
     commitment_duration: pulumi.Output[Optional[str]]
     commitment_expiration_time: pulumi.Output[Optional[str]]
-    """ISO 8601 time before which AWS refuses to delete the throughput."""
     creation_time: pulumi.Output[str]
     last_modified_time: pulumi.Output[str]
     failure_message: pulumi.Output[Optional[str]]
     tags: pulumi.Output[Optional[dict]]
     tags_all: pulumi.Output[dict]
-    """The tags in AWS: stack default tags merged under ``tags``."""
     region: pulumi.Output[str]
     timeouts: pulumi.Output[Optional[dict]]
 

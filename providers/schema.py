@@ -1,25 +1,32 @@
-"""One declaration per resource input: the rule it must meet, what a change of it does, the outputs
-that repeat it under another key, and its doc line.
+"""One declaration per resource property: an input's rule, what a change of it does, the outputs
+that repeat it under another key, its type and its doc line; an output's type and doc line.
 
-A provider's :class:`Schema` lists its inputs in the order ``check`` validates them (the order its
-failures are reported in) and its outputs. From it come: ``check`` (:meth:`Schema.check`), the
-``INPUTS``/``OUTPUTS`` a resource class registers, the inputs whose change replaces the resource
-(:class:`~.naming.Replacing`, which also seed the autoname), the inputs that update in place and
-how their values compare (the diff), the name input and whether renaming replaces, the outputs a
-secret input makes secret (``additional_secret_outputs``), the integers decoded from the engine's
-floats (:meth:`Schema.decode`), the args class's docstring (:meth:`Schema.documents`) and, for a
-resource with a name, the resource-options paragraph of its class (``BedrockResource``).
+A resource declares its properties once, as a ``TypedDict`` whose fields are ``Annotated`` with an
+:func:`argument` (an input) or an :class:`Output`, inputs first in the order ``check`` validates
+them (the order its failures are reported in). :meth:`Schema.of` reads it. The ``TypedDict`` is
+also the typed value the provider works on: :meth:`Schema.decode` turns the engine's properties
+into it, once, at the provider boundary (:class:`~.base.BedrockProvider`), whole numbers as ints.
+
+From the schema come: ``check`` (:meth:`Schema.check`), the ``INPUTS``/``OUTPUTS`` a resource class
+registers, the inputs whose change replaces the resource (:class:`~.naming.Replacing`, which also
+seed the autoname), the inputs that update in place and how their values compare (the diff), the
+name input and whether renaming replaces, the outputs a secret input makes secret
+(``additional_secret_outputs``), the args class's docstring (:meth:`Schema.documents`) and the
+resource class's outputs and resource-options paragraphs (``BedrockResource``).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, TypeVar, Union
 
 from pulumi.dynamic import CheckResult
 
-from .naming import AUTONAME, Replacing, always, as_is
-from .validation import InputChecker, IntegerRule, StringRule
+from .naming import AUTONAME, SUFFIX_LENGTH, Replacing, always, as_is
+from .validation import MAX_TIMEOUT, InputChecker, IntegerRule, StringRule
 
 if TYPE_CHECKING:
     from .base import BedrockProvider
@@ -27,6 +34,8 @@ if TYPE_CHECKING:
 Check = Callable[["BedrockProvider", InputChecker, str, Mapping[str, Any]], None]
 """Validates one input: ``(provider, checker, field, olds)``; ``olds`` are the old inputs."""
 Equal = Callable[[Any, Any], bool]
+P = TypeVar("P", bound=Mapping[str, Any])
+"""A resource's typed properties (its ``TypedDict``)."""
 
 
 def same(old: Any, new: Any) -> bool:
@@ -35,6 +44,16 @@ def same(old: Any, new: Any) -> bool:
 
 def same_or_absent(old: Any, new: Any) -> bool:
     return (old or None) == (new or None)
+
+
+# doc phrases every resource shares
+
+REGION_DEFAULT = "Default: stack config ``aws:region``, else ``AWS_REGION``."
+AUTONAME_DEFAULT = (
+    f"Default: the Pulumi resource name plus a {SUFFIX_LENGTH}-character suffix, new on every replacement and kept "
+    "across renames."
+)
+DURATIONS = f"Go-style durations such as ``\"1h30m\"``, each positive and at most ``{MAX_TIMEOUT}``"
 
 
 # what a change does
@@ -87,6 +106,20 @@ def timeouts(operations: tuple[str, ...]) -> Check:
     return lambda _provider, checker, field, _olds: checker.timeouts(field, operations)
 
 
+def timeouts_argument(defaults: Mapping[str, float], after: str = "") -> Input:
+    """The ``timeouts`` input of a resource that waits, with its operations' default waits in seconds."""
+    shown = ", ".join(f'\"{operation}\": \"{_duration(seconds)}\"' for operation, seconds in defaults.items())
+    return argument(
+        timeouts(tuple(defaults)), Updates(same_or_absent),
+        doc=f"How long to wait, as pulumi-aws: ``{{{shown}}}`` (the defaults); {DURATIONS}. {after}".rstrip(),
+    )
+
+
+def _duration(seconds: float) -> str:
+    hours, minutes = divmod(int(seconds) // 60, 60)
+    return (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes or not hours else "")
+
+
 def region(provider: "BedrockProvider", checker: InputChecker, _field: str, _olds: Mapping[str, Any]) -> None:
     """The input, else stack config ``aws:region``, else the environment (:meth:`~.base.BedrockProvider.check_region`)."""
     provider.check_region(checker)
@@ -113,7 +146,7 @@ def change_doc(change: Change) -> str:
     return ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: typing hashes an Annotated field's metadata, and a rule loads its API model when hashed
 class Input:
     """One input of a resource."""
 
@@ -129,18 +162,56 @@ class Input:
     is_name: bool = False
     """The resource's name (validated against ``name_rule``, autonamed when absent)."""
     name_rule: StringRule | None = None
+    output_doc: str = ""
+    """What the output of the same name holds, where that is more than the input as given."""
+
+
+def argument(
+    check: Check, change: Change, *, doc: str = "", derived: tuple[str, ...] = (), is_name: bool = False,
+    name_rule: StringRule | None = None, output_doc: str = "",
+) -> Input:
+    """An input declared in a resource's ``TypedDict``: :meth:`Schema.of` gives it its field's name
+    and, for an ``int`` field, decoding from the engine's floats."""
+    return Input("", check, change, doc, derived, False, is_name, name_rule, output_doc)
+
+
+@dataclass(frozen=True, eq=False)
+class Output:
+    """An output that is not an input, declared in a resource's ``TypedDict``: its doc line."""
+
+    doc: str = ""
+    name: str = ""
 
 
 @dataclass(frozen=True)
-class Schema:
-    """A resource's inputs, in check order, and its outputs."""
+class Schema(Generic[P]):
+    """A resource's inputs, in check order, and its outputs (names; their docs in ``output_docs``)."""
 
     inputs: tuple[Input, ...]
     outputs: tuple[str, ...]
+    output_docs: Mapping[str, str] = field(default_factory=dict)
+    props: type | None = None
+    """The ``TypedDict`` it was read from (:meth:`of`): the type :meth:`decode` returns."""
     input_names: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "input_names", tuple(i.name for i in self.inputs) + (AUTONAME,))
+
+    @classmethod
+    def of(cls, props: type[P]) -> "Schema[P]":
+        """The schema a resource's ``TypedDict`` declares: each field ``Annotated`` with an
+        :func:`argument` (an input) or an :class:`Output`."""
+        inputs: list[Input] = []
+        outputs: dict[str, str] = {}
+        for name, hint in typing.get_type_hints(props, include_extras=True).items():
+            declared = next((m for m in getattr(hint, "__metadata__", ()) if isinstance(m, (Input, Output))), None)
+            if isinstance(declared, Input):
+                inputs.append(dataclasses.replace(declared, name=name, integer=_is_int(typing.get_args(hint)[0])))
+            elif isinstance(declared, Output):
+                outputs[name] = declared.doc
+            else:
+                raise TypeError(f"{props.__name__}.{name} is annotated with neither an argument(...) nor an Output(...)")
+        return cls(inputs=tuple(inputs), outputs=tuple(outputs), output_docs=outputs, props=props)
 
     def input(self, name: str) -> Input:
         return next(i for i in self.inputs if i.name == name)
@@ -192,14 +263,35 @@ class Schema:
         args_class.__doc__ = (args_class.__doc__ or "").rstrip() + self.args_doc(fields)
         return args_class
 
-    def decode(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        """``props`` as the engine sent them, with whole-number inputs as ints (the engine sends floats)."""
+    def decode(self, props: Mapping[str, Any]) -> P:
+        """``props`` as the engine sent them, as the resource's typed properties: whole-number inputs
+        as ints (the engine's numbers are floats). Keys the schema does not declare are kept, so
+        whatever the state holds goes back to it."""
         decoded = dict(props)
         for declared in self.inputs:
             value = decoded.get(declared.name)
             if declared.integer and isinstance(value, float) and value.is_integer():
                 decoded[declared.name] = int(value)
-        return decoded
+        return typing.cast(P, decoded)
+
+    def outputs_doc(self) -> str:
+        """The outputs' doc lines, for the docstring of the resource class."""
+        lines = ["", "", "    Outputs, besides the arguments it keeps (as AWS reports them):", ""]
+        lines += [f"    - ``{name}``: {self.output_docs.get(name) or ''}".rstrip() for name in self.outputs]
+        special = [i for i in self.inputs if i.output_doc]
+        if special:
+            lines += ["", "    Arguments whose output says more than the input:", ""]
+            lines += [f"    - ``{i.name}``: {i.output_doc}" for i in special]
+        return "\n".join(lines) + "\n"
+
+
+def _is_int(hint: Any) -> bool:
+    """``int``, or ``Optional[int]``."""
+    if hint is int:
+        return True
+    if typing.get_origin(hint) in (Union, types.UnionType):
+        return set(typing.get_args(hint)) - {type(None)} == {int}
+    return False
 
 
 TAGS = Input(
@@ -208,3 +300,5 @@ TAGS = Input(
     "``[a-zA-Z0-9\\s._:/=+@-]``; no ``aws:`` prefix.",
 )
 """The ``tags`` input every Bedrock resource declares alike (``tags_all`` derives from it)."""
+TAGS_ALL = Output("The tags in AWS: stack default tags merged under ``tags``.")
+"""The ``tags_all`` output every Bedrock resource declares alike."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
 from typing import Optional
 
@@ -20,7 +21,7 @@ from pulumi_bedrock_inference.providers import (
 from pulumi_bedrock_inference.providers.base import RESOURCE_OPTIONS_DOC
 from pulumi_bedrock_inference.providers.naming import AUTONAME
 from pulumi_bedrock_inference.providers.provisioned_throughput import ProvisionedModelThroughputProvider
-from pulumi_bedrock_inference.providers.schema import Input, NoChange, Replaces, Schema, Updates, boolean
+from pulumi_bedrock_inference.providers.schema import Input, NoChange, Output, Replaces, Schema, Updates, argument, boolean
 from tests.unit.conftest import FakeConfigureRequest
 
 RESOURCES = [
@@ -111,3 +112,59 @@ def test_outputs_derived_from_an_input_are_declared_on_that_input() -> None:
     assert CustomModelDeployment.provider_class.schema.derived == {"model_arn": ("update_details",), "tags": ("tags_all",)}
     assert ProvisionedModelThroughput.provider_class.schema.derived == {"model_arn": ("foundation_model_arn",), "tags": ("tags_all",)}
     assert CostAllocationTags.provider_class.schema.derived == {}
+
+
+# the typed properties: one declaration per property, decoded once at the provider boundary
+
+
+@pytest.mark.parametrize("resource, args", RESOURCES, ids=lambda r: getattr(r, "__name__", ""))
+def test_each_property_is_declared_once_in_the_resources_typed_dict_with_its_type_and_doc(resource, args) -> None:
+    schema = resource.provider_class.schema
+    hints = typing.get_type_hints(schema.props)
+    assert list(hints) == [i.name for i in schema.inputs] + list(schema.outputs)
+    assert set(resource.__annotations__) - {"provider_class"} <= set(hints)
+    for output in schema.outputs:
+        assert schema.output_docs[output]
+        assert f"- ``{output}``: {schema.output_docs[output]}" in resource.__doc__
+    for declared in schema.inputs:
+        assert declared.integer == (hints[declared.name] is int)
+        if declared.output_doc:
+            assert f"- ``{declared.name}``: {declared.output_doc}" in resource.__doc__
+
+
+def test_a_field_declared_neither_as_an_argument_nor_as_an_output_is_refused() -> None:
+    class Props(typing.TypedDict, total=False):
+        flag: typing.Annotated[Optional[bool], argument(boolean, NoChange())]
+        stray: Optional[str]
+
+    with pytest.raises(TypeError, match="Props.stray"):
+        Schema.of(Props)
+
+
+def test_whole_numbers_are_the_fields_typed_int() -> None:
+    class Props(typing.TypedDict, total=False):
+        count: typing.Annotated[int, argument(boolean, NoChange())]
+        maybe: typing.Annotated[Optional[int], argument(boolean, NoChange())]
+        ratio: typing.Annotated[float, argument(boolean, NoChange())]
+        label: typing.Annotated[str, Output("A label.")]
+
+    decoded = Schema.of(Props).decode({"count": 2.0, "maybe": 3.0, "ratio": 1.0, "label": "4.0", "extra": 5.0})
+    assert decoded == {"count": 2, "maybe": 3, "ratio": 1.0, "label": "4.0", "extra": 5.0}
+    assert [type(decoded[k]) for k in ("count", "maybe", "ratio", "extra")] == [int, int, float, float]
+
+
+def test_the_sdks_entry_points_hand_the_decoded_properties_to_the_resources_methods(monkeypatch) -> None:
+    seen: list[tuple[str, object]] = []
+    provider = ProvisionedModelThroughputProvider()
+    for method in ("_diff", "_create", "_read", "_update", "_delete"):
+        monkeypatch.setattr(provider, method, lambda *args, _m=method: seen.append((_m, args)))
+    olds, news = {"model_units": 1.0, "region": "us-east-1"}, {"model_units": 2.0, "region": "us-east-1"}
+    provider.diff("arn", olds, news)
+    provider.create(news)
+    provider.read("arn", news)
+    provider.update("arn", olds, news)
+    provider.delete("arn", olds)
+    assert [name for name, _ in seen] == ["_diff", "_create", "_read", "_update", "_delete"]
+    for _name, args in seen:
+        for props in (a for a in args if isinstance(a, dict)):
+            assert type(props["model_units"]) is int
