@@ -14,7 +14,7 @@ import functools
 import inspect
 import os
 import threading
-from typing import Any, ClassVar, Generic, Mapping
+from typing import Any, Callable, ClassVar, Generic, Mapping
 
 import pulumi
 from pulumi.dynamic import CheckResult, ConfigureRequest, CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
@@ -24,9 +24,11 @@ from . import provider_process
 from .client import aws_client, default_region
 from .clock import SYSTEM_CLOCK, Clock
 from .config import ProviderConfig, profile_problem
+from .errors import ConflictError, InvalidRequestError
 from .naming import AUTONAME, Autonamed
 from .schema import Equal, P, Replaces, Schema, same, same_or_absent  # noqa: F401 (same, same_or_absent: their old home)
 from .tags import TaggedProvider
+from .tokens import CreateCall, create_with_token
 from .validation import REGION_RULE, InputChecker, contains_unknown
 
 
@@ -39,6 +41,8 @@ class BedrockProvider(TaggedProvider, Autonamed, ResourceProvider, Generic[P]):
     serialize_as_secret_always = False
     kind: ClassVar[str] = "Bedrock resource"
     """The resource's name in messages, e.g. ``Bedrock application inference profile``."""
+    noun: ClassVar[str] = "resource"
+    """The resource in a sentence about one that exists, e.g. ``the existing profile``."""
     clock: ClassVar[Clock] = SYSTEM_CLOCK
     """How waits sleep and measure time, and this machine's time; tests replace it (a class
     attribute: the SDK pickles the provider by reference, so nothing on it reaches the state)."""
@@ -173,6 +177,35 @@ class BedrockProvider(TaggedProvider, Autonamed, ResourceProvider, Generic[P]):
 
     def _delete(self, id_: str, props: P) -> None:
         raise NotImplementedError
+
+    # create, or take over the resource holding the name
+
+    def create_or_take_over(
+        self, create: CreateCall, token: str, props: Mapping[str, Any], take_over: Callable[[], str]
+    ) -> tuple[str, Any]:
+        """:func:`~.tokens.create_with_token`; when the name is taken, the ARN ``take_over`` returns if
+        the existing resource may be managed (:meth:`~.naming.Autonamed.may_take_over`), else the
+        conflict, saying how to manage it. The description is None when none was read."""
+        try:
+            return create_with_token(create.label, token, create)
+        except ConflictError as error:
+            if not self.may_take_over(props):
+                raise ConflictError(
+                    error.action, error.resource, error.code,
+                    f"{error.aws_message} (set adopt_existing=True to manage the existing {self.noun} with this stack)",
+                ) from error
+            return take_over(), None
+
+    def taken_over(self, client: Any, arn: str, name: str, tags_all: Mapping[str, str], refusal: str | None) -> str:
+        """Manage the existing ``arn`` holding ``name``: ``refusal`` (how it differs in what cannot
+        change in place) refuses it with AdoptionMismatch; otherwise its tags become this resource's."""
+        if refusal:
+            raise InvalidRequestError(
+                "adopting", self.label(name), "AdoptionMismatch",
+                f"{refusal}. Change the inputs to match it, or delete it and let the stack create a new one",
+            )
+        self.sync_tags(client, arn, name, self.read_tags(client, arn, name), tags_all)
+        return arn
 
     # diff, from the schema
 

@@ -20,8 +20,8 @@ from pulumi_bedrock_inference.identifiers import CUSTOM_MODEL_DEPLOYMENT, parse_
 
 from . import schema as s
 from .base import BedrockProvider, BedrockResource, timestamp
-from .errors import BedrockError, ConflictError, InvalidRequestError, NotFoundError, NotStabilizedError, aws_call, ignore_not_found
-from .tokens import CreateOperation, client_token, create_with_token
+from .errors import BedrockError, NotFoundError, NotStabilizedError, aws_call, ignore_not_found
+from .tokens import CreateOperation, client_token
 from .validation import InputChecker, api_rule, timeout_seconds
 from .waiter import Waiter, wait
 
@@ -148,6 +148,7 @@ class CustomModelDeploymentProvider(BedrockProvider[CustomModelDeploymentProps])
     """Dynamic provider for ``pulumi-python:dynamic/bedrock:CustomModelDeployment`` (public API: keep the path)."""
 
     kind = KIND
+    noun = "deployment"
     schema = SCHEMA
 
     def _create(self, props: CustomModelDeploymentProps) -> CreateResult:
@@ -163,16 +164,10 @@ class CustomModelDeploymentProvider(BedrockProvider[CustomModelDeploymentProps])
         # `pulumi up` sends the same request and token, gets the same deployment and waits again.
         token = client_token("custom-model-deployment", region, name, request)
         label = self.label(name)
-        first: Mapping[str, Any] | None
-        try:
-            arn, first = create_with_token(label, token, CREATE.call(client, request, label))
-        except ConflictError as error:
-            if not self.may_take_over(props):
-                raise ConflictError(
-                    error.action, error.resource, error.code,
-                    f"{error.aws_message} (set adopt_existing=True to manage the existing deployment with this stack)",
-                ) from error
-            arn, first = self._adopt(client, name, props.get("description"), tags_all), None
+        arn, first = self.create_or_take_over(
+            CREATE.call(client, request, label), token, props,
+            lambda: self._adopt(client, name, props.get("description"), tags_all),
+        )
         deployment = self._wait_created(client, arn, name, props.get("timeouts"), first)
         if deployment.get("modelArn") != props["model_arn"]:
             deployment = self._update_model(client, arn, name, props["model_arn"], props.get("timeouts"))
@@ -181,16 +176,13 @@ class CustomModelDeploymentProvider(BedrockProvider[CustomModelDeploymentProps])
     def _adopt(self, client: Any, name: str, description: str | None, tags_all: dict[str, str]) -> str:
         """Take over the deployment named ``name``; its model, if different, is updated once it is Active."""
         deployment = find_deployment(client, name, self.label(name))
+        refusal = None
         if (deployment.get("description") or None) != (description or None):
-            raise InvalidRequestError(
-                "adopting", self.label(name), "AdoptionMismatch",
+            refusal = (
                 f"the existing deployment's description is {deployment.get('description')!r}, not {description!r}, "
-                "and a description cannot change in place. Change the input to match it, or delete it and let the "
-                "stack create a new one",
+                "and a description cannot change in place"
             )
-        arn = deployment["customModelDeploymentArn"]
-        self.sync_tags(client, arn, name, self.read_tags(client, arn, name), tags_all)
-        return arn
+        return self.taken_over(client, deployment["customModelDeploymentArn"], name, tags_all, refusal)
 
     def _wait_created(
         self, client: Any, arn: str, name: str, timeouts: Mapping[str, Any] | None, first: Mapping[str, Any] | None = None

@@ -23,8 +23,8 @@ from pulumi_bedrock_inference.identifiers import (
 from . import schema as s
 from . import tags as tagging
 from .base import BedrockProvider, BedrockResource, timestamp
-from .errors import ConflictError, InvalidRequestError, NotFoundError, aws_call, ignore_not_found
-from .tokens import CreateOperation, client_token, create_with_token
+from .errors import InvalidRequestError, NotFoundError, aws_call, ignore_not_found
+from .tokens import CreateOperation, client_token
 from .validation import InputChecker, StringRule, api_rule, is_unknown
 
 NAME_RULE = api_rule("CreateInferenceProfile", "inferenceProfileName").meaning_is(
@@ -125,6 +125,7 @@ class ApplicationInferenceProfileProvider(BedrockProvider[ApplicationInferencePr
     """Dynamic provider for ``pulumi-python:dynamic/bedrock:ApplicationInferenceProfile`` (public API: keep the path)."""
 
     kind = "Bedrock application inference profile"
+    noun = "profile"
     schema = SCHEMA
 
     def _create(self, props: ApplicationInferenceProfileProps) -> CreateResult:
@@ -139,15 +140,10 @@ class ApplicationInferenceProfileProvider(BedrockProvider[ApplicationInferencePr
             request["tags"] = tagging.to_aws(tags_all)
         token = client_token("inference-profile", region, name, request)
         label = self.label(name)
-        try:
-            arn, profile = create_with_token(label, token, CREATE.call(client, request, label))
-        except ConflictError as error:
-            if not self.may_take_over(props):
-                raise ConflictError(
-                    error.action, error.resource, error.code,
-                    f"{error.aws_message} (set adopt_existing=True to manage the existing profile with this stack)",
-                ) from error
-            arn, profile = self._adopt(client, name, copy_from, props.get("description"), tags_all), None
+        arn, profile = self.create_or_take_over(
+            CREATE.call(client, request, label), token, props,
+            lambda: self._adopt(client, name, copy_from, props.get("description"), tags_all),
+        )
         if profile is None:
             profile = find_profile(client, arn, label)
         return CreateResult(arn, self._outputs(profile, region, copy_from, tags_all, props.get("tags")))
@@ -186,15 +182,8 @@ class ApplicationInferenceProfileProvider(BedrockProvider[ApplicationInferencePr
             mismatches.append(f"model_source.copy_from is {recovered}, not {copy_from}")
         if (profile.get("description") or None) != (description or None):
             mismatches.append(f"description is {profile.get('description')!r}, not {description!r}")
-        if mismatches:
-            raise InvalidRequestError(
-                "adopting", self.label(name), "AdoptionMismatch",
-                "the existing profile differs in what cannot change in place: " + "; ".join(mismatches)
-                + ". Change the inputs to match it, or delete it and let the stack create a new one",
-            )
-        arn = profile["inferenceProfileArn"]
-        self.sync_tags(client, arn, name, self.read_tags(client, arn, name), tags_all)
-        return arn
+        refusal = "the existing profile differs in what cannot change in place: " + "; ".join(mismatches) if mismatches else None
+        return self.taken_over(client, profile["inferenceProfileArn"], name, tags_all, refusal)
 
     def _read(self, id_: str, props: ApplicationInferenceProfileProps) -> ReadResult:
         region = props.get("region") or parse_arn(id_).region  # type: ignore[union-attr]

@@ -24,8 +24,8 @@ from pulumi_bedrock_inference.identifiers import COMMITMENT_DURATIONS, PROVISION
 from . import tags as tagging
 from . import schema as s
 from .base import BedrockProvider, BedrockResource, timestamp
-from .errors import ConflictError, InvalidRequestError, NotStabilizedError, aws_call, ignore_not_found
-from .tokens import CreateOperation, client_token, create_with_token
+from .errors import ConflictError, NotStabilizedError, aws_call, ignore_not_found
+from .tokens import CreateOperation, client_token
 from .validation import InputChecker, IntegerRule, api_rule, contains_unknown, is_unknown, timeout_seconds
 
 MAX_MODEL_UNITS = 1000
@@ -136,6 +136,7 @@ class ProvisionedModelThroughputProvider(BedrockProvider[ProvisionedModelThrough
     """Dynamic provider for ``pulumi-python:dynamic/bedrock:ProvisionedModelThroughput`` (public API: keep the path)."""
 
     kind = "Bedrock provisioned model throughput"
+    noun = "throughput"
     schema = SCHEMA
 
     def _diff(self, _id: str, olds: ProvisionedModelThroughputProps, news: ProvisionedModelThroughputProps) -> DiffResult:
@@ -206,15 +207,9 @@ class ProvisionedModelThroughputProvider(BedrockProvider[ProvisionedModelThrough
         """The new (or taken-over) throughput's ARN, with its first description when one was read."""
         name = request["provisionedModelName"]
         label = self.label(name)
-        try:
-            arn, first = create_with_token(label, token, CREATE.call(client, request, label))
-        except ConflictError as error:
-            if not self.may_take_over(props):
-                raise ConflictError(
-                    error.action, error.resource, error.code,
-                    f"{error.aws_message} (set adopt_existing=True to manage the existing throughput with this stack)",
-                ) from error
-            return self._adopt(client, props, tags_all), None
+        arn, first = self.create_or_take_over(
+            CREATE.call(client, request, label), token, props, lambda: self._adopt(client, props, tags_all)
+        )
         serving = first and (first.get("desiredModelArn") or first.get("modelArn"))
         if serving and not model_is_consistent(props["model_arn"], serving):
             # The token was first used by this throughput, whose model has changed in place since:
@@ -240,15 +235,8 @@ class ProvisionedModelThroughputProvider(BedrockProvider[ProvisionedModelThrough
         existing = {"model_arn": model, "foundation_model_arn": throughput.get("foundationModelArn")}
         if not model_is_consistent(props["model_arn"], model) and model_change_replaces(existing, props):
             mismatches.append(f"model_arn is {model}, not {props['model_arn']}, and cannot change in place")
-        if mismatches:
-            raise InvalidRequestError(
-                "adopting", self.label(name), "AdoptionMismatch",
-                "the existing throughput differs: " + "; ".join(mismatches)
-                + ". Change the inputs to match it, or delete it and let the stack create a new one",
-            )
-        arn = throughput["provisionedModelArn"]
-        self.sync_tags(client, arn, name, self.read_tags(client, arn, name), tags_all)
-        return arn
+        refusal = "the existing throughput differs: " + "; ".join(mismatches) if mismatches else None
+        return self.taken_over(client, throughput["provisionedModelArn"], name, tags_all, refusal)
 
     def _delete_failed(self, client: Any, arn: str, name: str) -> str:
         try:
