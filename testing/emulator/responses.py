@@ -23,6 +23,7 @@ from werkzeug.exceptions import NotFound
 
 from .exceptions import NotImplementedByEmulator, UnknownOperationException, ValidationException
 from .models import BedrockEmulatorBackend, bedrock_emulator_backends
+from .models.custom_models import custom_model_status
 from .validation import validate_input, validation_message
 
 
@@ -274,7 +275,7 @@ class BedrockEmulatorResponse(BedrockResponse):
 
     @staticmethod
     def _custom_model(model: Any) -> dict[str, Any]:
-        return {**model.to_dict(), "modelStatus": getattr(model, "model_status", "Active")}
+        return {**model.to_dict(), "modelStatus": custom_model_status(model)}
 
     def get_custom_model(self) -> ActionResult:  # type: ignore[override]
         model = self.bedrock_backend.get_custom_model(self.params["modelIdentifier"])
@@ -293,7 +294,7 @@ class BedrockEmulatorResponse(BedrockResponse):
                 "baseModelName": model.base_model_name,
                 "customizationType": model.customization_type,
                 "ownerAccountId": model.account_id,
-                "modelStatus": getattr(model, "model_status", "Active"),
+                "modelStatus": custom_model_status(model),
             },
             name_contains=p.get("nameContains"),
             base_model_arn_equals=p.get("baseModelArnEquals"),
