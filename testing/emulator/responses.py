@@ -347,9 +347,13 @@ def _error_response(error: JsonRESTError) -> TYPE_RESPONSE:
 
 def resolve_operation(request: Any) -> tuple[OperationModel, dict[str, str]]:
     """The Bedrock operation a request targets (method and path per botocore's ``http`` traits)."""
+    return resolve_service_operation("bedrock", "Bedrock", request)
+
+
+def resolve_service_operation(service: str, title: str, request: Any) -> tuple[OperationModel, dict[str, str]]:
+    """The operation of ``service`` (botocore's name; ``title`` in the error) a request targets, by
+    moto's router; UnknownOperationException if none matches its method and path."""
     try:
-        return get_service_router("bedrock").match(request)
+        return get_service_router(service).match(request)
     except NotFound:
-        raise UnknownOperationException(
-            f"No Bedrock operation matches {request.method} {request.path}."
-        ) from None
+        raise UnknownOperationException(f"No {title} operation matches {request.method} {request.path}.") from None
