@@ -220,12 +220,13 @@ def _from_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
     return _strip_secrets(rpc.deserialize_properties(struct, keep_unknowns=True))
 
 
-def _urn_name_and_type(urn: str) -> tuple[str, str]:
-    """Split ``urn:pulumi:stack::project::parent$type::name`` into (name, type)."""
+def _resource_fields(urn: str) -> dict[str, str]:
+    """The ``urn``, ``name`` and ``type`` fields a provider request names its resource with, the last
+    two split from ``urn:pulumi:stack::project::parent$type::name`` (empty if the URN is not one)."""
     parts = urn.split("::")
     if len(parts) < 4:
-        return "", ""
-    return parts[3], parts[2].split("$")[-1]
+        return {"urn": urn, "name": "", "type": ""}
+    return {"urn": urn, "name": parts[3], "type": parts[2].split("$")[-1]}
 
 
 class DynamicProviderProcess:
@@ -460,13 +461,10 @@ class DynamicProviderProcess:
             engine draws one per resource registration and sends it with every Check of that
             registration (the re-Check of a replacement included).
         """
-        name, type_ = _urn_name_and_type(urn)
         response = self._call(
             "Check",
             provider_pb2.CheckRequest(
-                urn=urn,
-                name=name,
-                type=type_,
+                **_resource_fields(urn),
                 olds=_to_struct(olds),
                 news=_to_struct(news),
                 randomSeed=secrets.token_bytes(32) if random_seed is None else random_seed,
@@ -494,14 +492,11 @@ class DynamicProviderProcess:
         :param old_inputs: The previous inputs (sent in ``old_inputs``; the dynamic provider
             ignores it).
         """
-        name, type_ = _urn_name_and_type(urn)
         response = self._call(
             "Diff",
             provider_pb2.DiffRequest(
                 id=id,
-                urn=urn,
-                name=name,
-                type=type_,
+                **_resource_fields(urn),
                 olds=_to_struct(olds),
                 news=_to_struct(news),
                 old_inputs=_to_struct(old_inputs or {}),
@@ -528,12 +523,8 @@ class DynamicProviderProcess:
         """
         if preview and not self._provider_previews():
             return CreateResult(id="", outputs=dict(props))
-        name, type_ = _urn_name_and_type(urn)
         response = self._call(
-            "Create",
-            provider_pb2.CreateRequest(
-                urn=urn, name=name, type=type_, properties=_to_struct(props), preview=preview
-            ),
+            "Create", provider_pb2.CreateRequest(**_resource_fields(urn), properties=_to_struct(props), preview=preview)
         )
         return CreateResult(id=response.id, outputs=_from_struct(response.properties))
 
@@ -551,10 +542,7 @@ class DynamicProviderProcess:
         :param props: The saved *outputs* (``__provider`` included).
         :param inputs: The saved inputs, if any.
         """
-        name, type_ = _urn_name_and_type(urn)
-        request = provider_pb2.ReadRequest(
-            id=id, urn=urn, name=name, type=type_, properties=_to_struct(props)
-        )
+        request = provider_pb2.ReadRequest(id=id, **_resource_fields(urn), properties=_to_struct(props))
         if inputs is not None:
             request.inputs.CopyFrom(_to_struct(inputs))
         response = self._call("Read", request)
@@ -584,14 +572,11 @@ class DynamicProviderProcess:
         """
         if preview and not self._provider_previews():
             return UpdateResult(outputs=dict(news))
-        name, type_ = _urn_name_and_type(urn)
         response = self._call(
             "Update",
             provider_pb2.UpdateRequest(
                 id=id,
-                urn=urn,
-                name=name,
-                type=type_,
+                **_resource_fields(urn),
                 olds=_to_struct(olds),
                 news=_to_struct(news),
                 preview=preview,
@@ -614,14 +599,11 @@ class DynamicProviderProcess:
         :param props: The saved *outputs* (``__provider`` included).
         :param old_inputs: The saved inputs (sent in ``old_inputs``).
         """
-        name, type_ = _urn_name_and_type(urn)
         self._call(
             "Delete",
             provider_pb2.DeleteRequest(
                 id=id,
-                urn=urn,
-                name=name,
-                type=type_,
+                **_resource_fields(urn),
                 properties=_to_struct(props),
                 old_inputs=_to_struct(old_inputs or {}),
             ),

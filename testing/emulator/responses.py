@@ -23,6 +23,7 @@ from werkzeug.exceptions import NotFound
 
 from .exceptions import NotImplementedByEmulator, UnknownOperationException, ValidationException
 from .models import BedrockEmulatorBackend, bedrock_emulator_backends
+from .models.custom_models import custom_model_status
 from .validation import validate_input, validation_message
 
 
@@ -274,7 +275,7 @@ class BedrockEmulatorResponse(BedrockResponse):
 
     @staticmethod
     def _custom_model(model: Any) -> dict[str, Any]:
-        return {**model.to_dict(), "modelStatus": getattr(model, "model_status", "Active")}
+        return {**model.to_dict(), "modelStatus": custom_model_status(model)}
 
     def get_custom_model(self) -> ActionResult:  # type: ignore[override]
         model = self.bedrock_backend.get_custom_model(self.params["modelIdentifier"])
@@ -293,7 +294,7 @@ class BedrockEmulatorResponse(BedrockResponse):
                 "baseModelName": model.base_model_name,
                 "customizationType": model.customization_type,
                 "ownerAccountId": model.account_id,
-                "modelStatus": getattr(model, "model_status", "Active"),
+                "modelStatus": custom_model_status(model),
             },
             name_contains=p.get("nameContains"),
             base_model_arn_equals=p.get("baseModelArnEquals"),
@@ -346,9 +347,13 @@ def _error_response(error: JsonRESTError) -> TYPE_RESPONSE:
 
 def resolve_operation(request: Any) -> tuple[OperationModel, dict[str, str]]:
     """The Bedrock operation a request targets (method and path per botocore's ``http`` traits)."""
+    return resolve_service_operation("bedrock", "Bedrock", request)
+
+
+def resolve_service_operation(service: str, title: str, request: Any) -> tuple[OperationModel, dict[str, str]]:
+    """The operation of ``service`` (botocore's name; ``title`` in the error) a request targets, by
+    moto's router; UnknownOperationException if none matches its method and path."""
     try:
-        return get_service_router("bedrock").match(request)
+        return get_service_router(service).match(request)
     except NotFound:
-        raise UnknownOperationException(
-            f"No Bedrock operation matches {request.method} {request.path}."
-        ) from None
+        raise UnknownOperationException(f"No {title} operation matches {request.method} {request.path}.") from None

@@ -47,9 +47,7 @@ from typing import Any, Callable, Mapping, Sequence
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import BaseResponse
-from moto.core.routing import get_service_router
 from moto.core.serialize import RestJSONSerializer
-from werkzeug.exceptions import NotFound
 
 from .catalogue import (
     ACCESS_DENIED_EXPLICIT,
@@ -73,7 +71,6 @@ from .exceptions import (
     AccessDeniedException,
     NotImplementedByEmulator,
     ResourceNotFoundException,
-    UnknownOperationException,
     ValidationException,
 )
 from .iam_policy import Decision, PolicyError, Statement, evaluate, parse_policies
@@ -87,7 +84,7 @@ from .inference_formats import (
     split_for_stream,
 )
 from .models import BedrockEmulatorBackend, bedrock_emulator_backends
-from .responses import parse_request, validate_request
+from .responses import parse_request, resolve_service_operation, validate_request
 
 #: Path prefixes of bedrock-runtime operations (no Bedrock control-plane path starts so).
 RUNTIME_PATH_PREFIXES = ("/model/", "/async-invoke", "/guardrail/")
@@ -223,20 +220,12 @@ def resolve_target(backend: BedrockEmulatorBackend, model_id: str) -> InvokeTarg
         return _through_profile("application-profile", profile.arn, profile.model_arns)
     if kind == "provisioned-model":
         throughput = backend.get_provisioned_model_throughput(arn)
-        if throughput.status != "InService":
-            raise ValidationException(
-                f"The provisioned model {arn} is in status {throughput.status}; "
-                "it must be InService to serve inference requests."
-            )
+        _check_serving("provisioned model", arn, throughput.status, "InService")
         model = _foundation_model_of(throughput.foundation_model_arn)
         return InvokeTarget("provisioned-throughput", throughput.arn, model, {region: throughput.foundation_model_arn})
     if kind == "custom-model-deployment":
         deployment = backend.get_custom_model_deployment(arn)
-        if deployment.status != "Active":
-            raise ValidationException(
-                f"The custom model deployment {arn} is in status {deployment.status}; "
-                "it must be Active to serve inference requests."
-            )
+        _check_serving("custom model deployment", arn, deployment.status, "Active")
         custom = backend.get_custom_model(deployment.model_arn)
         model = _foundation_model_of(custom.base_model_arn)
         return InvokeTarget("custom-model-deployment", deployment.arn, model, {region: custom.base_model_arn})
@@ -246,6 +235,14 @@ def resolve_target(backend: BedrockEmulatorBackend, model_id: str) -> InvokeTarg
             "or a custom model deployment of it."
         )
     raise ValidationException(INVALID_MODEL_IDENTIFIER)
+
+
+def _check_serving(kind: str, arn: str, status: str, serving_status: str) -> None:
+    """ValidationException unless a provisioned model or a deployment is in the status that serves inference."""
+    if status != serving_status:
+        raise ValidationException(
+            f"The {kind} {arn} is in status {status}; it must be {serving_status} to serve inference requests."
+        )
 
 
 def _through_profile(kind: str, arn: str, model_arns: Sequence[str]) -> InvokeTarget:
@@ -299,12 +296,7 @@ def is_runtime_request(path: str) -> bool:
 
 def resolve_runtime_operation(request: Any) -> tuple[Any, dict[str, str]]:
     """The bedrock-runtime operation a request targets (botocore's ``http`` traits, via moto's router)."""
-    try:
-        return get_service_router("bedrock-runtime").match(request)
-    except NotFound:
-        raise UnknownOperationException(
-            f"No Bedrock Runtime operation matches {request.method} {request.path}."
-        ) from None
+    return resolve_service_operation("bedrock-runtime", "Bedrock Runtime", request)
 
 
 @dataclass(frozen=True)

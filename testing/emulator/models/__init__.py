@@ -3,8 +3,8 @@ split, one module per resource family as in moto's larger backends:
 
 - :mod:`.settings`: the process-wide :data:`emulator_runtime` (clock, durations, forced failures,
   token semantics, tag keys billing has seen);
-- :mod:`.base`, :mod:`.idempotency`, :mod:`.tagging`: what the families share (ARNs and
-  transitions, client tokens, tags);
+- :mod:`.base`, :mod:`.idempotency`, :mod:`.tagging`, :mod:`.managed`: what the families share
+  (ARNs, transitions and listing; client tokens; tags; what a create or delete keeps or drops);
 - :mod:`.foundation_models`, :mod:`.custom_models`, :mod:`.inference_profiles`,
   :mod:`.custom_model_deployments`, :mod:`.provisioned_throughput`: one family each;
 - :mod:`.backend`: :class:`BedrockEmulatorBackend`, moto's Bedrock backend composed with them.

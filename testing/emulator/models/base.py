@@ -58,6 +58,31 @@ class RegionalBackend:
             resource.refresh(now)
         return list(resources.values())
 
+    def _filtered(
+        self,
+        resources: Mapping[str, ListedResource],
+        created: Callable[[ListedResource], datetime],
+        created_after: datetime | None,
+        created_before: datetime | None,
+        name_contains: str | None,
+        status_equals: str | None,
+        model_arn_equals: str | None,
+        sort_order: str | None,
+    ) -> list[ListedResource]:
+        """What a List operation with the creation-time, name, status and model filters answers
+        (ListCustomModelDeployments, ListProvisionedModelThroughputs): every resource brought up
+        to the emulator's clock, the given filters applied, sorted by ``created``."""
+        found = [
+            r
+            for r in self._all_current(resources)
+            if (created_after is None or created(r) > created_after)
+            and (created_before is None or created(r) < created_before)
+            and (name_contains is None or name_contains in r.name)
+            and (status_equals is None or r.status == status_equals)
+            and (model_arn_equals is None or r.model_arn == model_arn_equals)
+        ]
+        return sorted_by_creation(found, created, sort_order)
+
     def _transition(
         self, now: datetime, seconds: float, failing_operation: str, target_model_arn: str | None = None
     ) -> PendingTransition:
@@ -80,6 +105,16 @@ class Tracked(Protocol):
 
 
 TrackedResource = TypeVar("TrackedResource", bound=Tracked)
+
+
+class Listed(Tracked, Protocol):
+    """A tracked resource that List operations filter by status and model (:meth:`RegionalBackend._filtered`)."""
+
+    status: str
+    model_arn: str
+
+
+ListedResource = TypeVar("ListedResource", bound=Listed)
 
 
 def resource_id() -> str:

@@ -10,10 +10,9 @@ from typing import Any
 from moto.utilities.paginator import paginate
 
 from ..exceptions import ConflictException, ValidationException
-from .base import PendingTransition, list_pagination, resource_id, sorted_by_creation
+from .base import PendingTransition, list_pagination, resource_id
 from .custom_models import CustomModels
-from .idempotency import ClientTokens
-from .tagging import Tagging
+from .managed import ManagedResources
 
 PAGINATION_MODEL = {"list_custom_model_deployments": list_pagination("arn")}
 
@@ -79,7 +78,7 @@ class CustomModelDeployment:
         }
 
 
-class CustomModelDeployments(CustomModels, Tagging, ClientTokens):
+class CustomModelDeployments(CustomModels, ManagedResources):
     def __init__(self) -> None:
         self.custom_model_deployments: dict[str, CustomModelDeployment] = {}
 
@@ -87,9 +86,7 @@ class CustomModelDeployments(CustomModels, Tagging, ClientTokens):
         model = self.find_custom_model(model_arn)
         if model is None or not model_arn.startswith("arn:"):
             raise ValidationException(f"The model {model_arn} is not a custom model in {self.region_name}.")
-        status = getattr(model, "model_status", "Active")
-        if status != "Active":
-            raise ValidationException(f"The custom model {model_arn} is in status {status}; it must be Active.")
+        self._check_custom_model_active(model, model_arn)
         return model.model_arn
 
     def create_custom_model_deployment(
@@ -121,9 +118,7 @@ class CustomModelDeployments(CustomModels, Tagging, ClientTokens):
                 now, self.runtime.durations.custom_model_deployment_create, "CreateCustomModelDeployment"
             ),
         )
-        self.custom_model_deployments[arn] = deployment
-        self._apply_tags(arn, tags)
-        self._remember("CreateCustomModelDeployment", client_request_token, request, deployment)
+        self._add(self.custom_model_deployments, deployment, tags, "CreateCustomModelDeployment", client_request_token, request)
         deployment.refresh(now)
         return deployment
 
@@ -144,16 +139,10 @@ class CustomModelDeployments(CustomModels, Tagging, ClientTokens):
         sort_by: str | None = None,
         sort_order: str | None = None,
     ) -> list[CustomModelDeployment]:
-        found = [
-            d
-            for d in self._all_current(self.custom_model_deployments)
-            if (created_before is None or d.created_at < created_before)
-            and (created_after is None or d.created_at > created_after)
-            and (name_contains is None or name_contains in d.name)
-            and (status_equals is None or d.status == status_equals)
-            and (model_arn_equals is None or d.model_arn == model_arn_equals)
-        ]
-        return sorted_by_creation(found, lambda d: d.created_at, sort_order)
+        return self._filtered(
+            self.custom_model_deployments, lambda d: d.created_at,
+            created_after, created_before, name_contains, status_equals, model_arn_equals, sort_order,
+        )
 
     def update_custom_model_deployment(self, identifier: str, model_arn: str) -> CustomModelDeployment:
         deployment = self.get_custom_model_deployment(identifier)
@@ -176,7 +165,4 @@ class CustomModelDeployments(CustomModels, Tagging, ClientTokens):
         return deployment
 
     def delete_custom_model_deployment(self, identifier: str) -> None:
-        deployment = self.get_custom_model_deployment(identifier)
-        del self.custom_model_deployments[deployment.arn]
-        self._remove_tags(deployment.arn)
-        self._forget_resource(deployment.arn)
+        self._delete(self.custom_model_deployments, self.get_custom_model_deployment(identifier))

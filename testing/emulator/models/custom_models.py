@@ -108,7 +108,7 @@ class CustomModels(FoundationModels):
             for m in self.custom_models.values()
             if (name_contains is None or name_contains in m.model_name)
             and (base_model_arn_equals is None or m.base_model_arn == base_model_arn_equals)
-            and (model_status is None or getattr(m, "model_status", "Active") == model_status)
+            and (model_status is None or custom_model_status(m) == model_status)
         ]
         return sorted_by_creation(found, lambda m: m.creation_time, sort_order)
 
@@ -129,3 +129,16 @@ class CustomModels(FoundationModels):
             return self.get_custom_model(identifier)
         except ResourceNotFoundException:
             return None
+
+    def _check_custom_model_active(self, model: CustomModel, identifier: str) -> None:
+        """ValidationException unless the custom model ``identifier`` names is Active, as a
+        deployment or a provisioned throughput of it needs."""
+        status = custom_model_status(model)
+        if status != "Active":
+            raise ValidationException(f"The custom model {identifier} is in status {status}; it must be Active.")
+
+
+def custom_model_status(model: CustomModel) -> str:
+    """The ``modelStatus`` of a custom model: the one :meth:`CustomModels._make_realistic` gave it,
+    else Active."""
+    return getattr(model, "model_status", "Active")

@@ -15,8 +15,7 @@ from ..catalogue import SYSTEM_PROFILE_CREATED_AT, SystemInferenceProfile, syste
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .base import list_pagination, resource_id
 from .foundation_models import FoundationModels
-from .idempotency import ClientTokens
-from .tagging import Tagging
+from .managed import ManagedResources
 
 PAGINATION_MODEL = {"list_inference_profiles": list_pagination("arn")}
 
@@ -73,7 +72,7 @@ class SystemInferenceProfileView:
         }
 
 
-class InferenceProfiles(FoundationModels, Tagging, ClientTokens):
+class InferenceProfiles(FoundationModels, ManagedResources):
     def __init__(self) -> None:
         self.inference_profiles: dict[str, ApplicationInferenceProfile] = {}
 
@@ -128,9 +127,7 @@ class InferenceProfiles(FoundationModels, Tagging, ClientTokens):
             created_at=now,
             updated_at=now,
         )
-        self.inference_profiles[profile.arn] = profile
-        self._apply_tags(profile.arn, tags)
-        self._remember("CreateInferenceProfile", client_request_token, request, profile)
+        self._add(self.inference_profiles, profile, tags, "CreateInferenceProfile", client_request_token, request)
         return profile
 
     def _models_to_copy(self, copy_from: str) -> list[str]:
@@ -172,6 +169,4 @@ class InferenceProfiles(FoundationModels, Tagging, ClientTokens):
             if self.find_system_profile(identifier) is not None:
                 raise ValidationException(f"The system-defined inference profile {identifier} cannot be deleted.")
             raise ResourceNotFoundException(f"The inference profile {identifier} was not found.")
-        del self.inference_profiles[profile.arn]
-        self._remove_tags(profile.arn)
-        self._forget_resource(profile.arn)
+        self._delete(self.inference_profiles, profile)

@@ -13,10 +13,9 @@ from pulumi_bedrock_inference.identifiers import COMMITMENT_MONTHS
 
 from ..clock import add_months
 from ..exceptions import ConflictException, ResourceNotFoundException, ValidationException
-from .base import PendingTransition, list_pagination, resource_id, sorted_by_creation
+from .base import PendingTransition, list_pagination, resource_id
 from .custom_models import CustomModels
-from .idempotency import ClientTokens
-from .tagging import Tagging
+from .managed import ManagedResources
 
 PAGINATION_MODEL = {"list_provisioned_model_throughputs": list_pagination("arn")}
 
@@ -71,7 +70,7 @@ class ProvisionedModelThroughput:
     summary = to_dict
 
 
-class ProvisionedThroughputs(CustomModels, Tagging, ClientTokens):
+class ProvisionedThroughputs(CustomModels, ManagedResources):
     def __init__(self) -> None:
         self.provisioned_model_throughputs: dict[str, ProvisionedModelThroughput] = {}
 
@@ -86,9 +85,7 @@ class ProvisionedThroughputs(CustomModels, Tagging, ClientTokens):
         custom = self.find_custom_model(model_id)
         if custom is None:
             raise ResourceNotFoundException(f"The model {model_id} was not found.")
-        status = getattr(custom, "model_status", "Active")
-        if status != "Active":
-            raise ValidationException(f"The custom model {model_id} is in status {status}; it must be Active.")
+        self._check_custom_model_active(custom, model_id)
         return custom.model_arn, custom.base_model_arn
 
     def create_provisioned_model_throughput(
@@ -133,9 +130,7 @@ class ProvisionedThroughputs(CustomModels, Tagging, ClientTokens):
                 now, self.runtime.durations.provisioned_throughput_create, "CreateProvisionedModelThroughput"
             ),
         )
-        self.provisioned_model_throughputs[arn] = throughput
-        self._apply_tags(arn, tags)
-        self._remember("CreateProvisionedModelThroughput", client_request_token, request, throughput)
+        self._add(self.provisioned_model_throughputs, throughput, tags, "CreateProvisionedModelThroughput", client_request_token, request)
         throughput.refresh(now)
         return throughput
 
@@ -156,16 +151,10 @@ class ProvisionedThroughputs(CustomModels, Tagging, ClientTokens):
         sort_by: str | None = None,
         sort_order: str | None = None,
     ) -> list[ProvisionedModelThroughput]:
-        found = [
-            p
-            for p in self._all_current(self.provisioned_model_throughputs)
-            if (creation_time_after is None or p.creation_time > creation_time_after)
-            and (creation_time_before is None or p.creation_time < creation_time_before)
-            and (status_equals is None or p.status == status_equals)
-            and (model_arn_equals is None or p.model_arn == model_arn_equals)
-            and (name_contains is None or name_contains in p.name)
-        ]
-        return sorted_by_creation(found, lambda p: p.creation_time, sort_order)
+        return self._filtered(
+            self.provisioned_model_throughputs, lambda p: p.creation_time,
+            creation_time_after, creation_time_before, name_contains, status_equals, model_arn_equals, sort_order,
+        )
 
     def update_provisioned_model_throughput(
         self, identifier: str, desired_provisioned_model_name: str | None = None, desired_model_id: str | None = None
@@ -208,9 +197,7 @@ class ProvisionedThroughputs(CustomModels, Tagging, ClientTokens):
         expires = throughput.commitment_expiration_time
         if expires is not None and self._now() < expires:
             raise ValidationException(commitment_refusal_message(throughput.name, expires))
-        del self.provisioned_model_throughputs[throughput.arn]
-        self._remove_tags(throughput.arn)
-        self._forget_resource(throughput.arn)
+        self._delete(self.provisioned_model_throughputs, throughput)
 
 
 def commitment_refusal_message(name: str, expires: datetime) -> str:
