@@ -20,6 +20,8 @@ ManagedResource = TypeVar("ManagedResource", bound=Managed)
 
 
 class ManagedResources(Tagging, ClientTokens):
+    """Base of the families whose resources carry tags and are created with client tokens."""
+
     def _add(
         self,
         resources: dict[str, ManagedResource],
