@@ -118,16 +118,12 @@ class CustomModelDeploymentProps(TypedDict, total=False):
     timeouts: Annotated[Optional[dict[str, str]], s.timeouts_argument(
         DEFAULT_TIMEOUTS, "A timed-out create or update keeps going in AWS; the next ``pulumi up`` resumes waiting for it.",
     )]
-    adopt_existing: Annotated[Optional[bool], s.argument(
-        s.boolean, s.NoChange(),
-        doc="When a deployment with this name already exists, manage it instead of failing (it must have the "
-        "same description; its model and tags are set to this resource's; one that ends Failed is deleted, "
-        "as a failed create is). Default: false.",
+    adopt_existing: Annotated[Optional[bool], s.adopt_existing_argument(
+        "deployment", "it must have the same description; its model and tags are set to this resource's; one that "
+        "ends Failed is deleted, as a failed create is",
     )]
-    name: Annotated[str, s.argument(
-        s.name, s.Replaces(), is_name=True, name_rule=NAME_RULE,
-        doc="1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``. "
-        f"{s.AUTONAME_DEFAULT} An explicit name that stays the same makes a replacement delete-before-create.",
+    name: Annotated[str, s.name_argument(
+        NAME_RULE, "1–63", s.Replaces(),
     )]
     arn: Annotated[str, s.Output("The deployment's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking.")]
     status: Annotated[str, s.Output("``Creating``, ``Active`` or ``Failed``.")]

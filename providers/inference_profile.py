@@ -58,15 +58,11 @@ class ApplicationInferenceProfileProps(TypedDict, total=False):
         output_doc="``{\"copy_from\": <ARN>}``: the resolved source (recovered from ``models`` on refresh).",
     )]
     tags: Annotated[Optional[dict[str, str]], s.TAGS]
-    adopt_existing: Annotated[Optional[bool], s.argument(
-        s.boolean, s.NoChange(),
-        doc="When a profile with this name already exists, manage it instead of failing (it must have the "
-        "same model source and description; its tags are set to this resource's). Default: false.",
+    adopt_existing: Annotated[Optional[bool], s.adopt_existing_argument(
+        "profile", "it must have the same model source and description; its tags are set to this resource's",
     )]
-    name: Annotated[str, s.argument(
-        s.name, s.Replaces(), is_name=True, name_rule=NAME_RULE,
-        doc="1–64 characters: letters and digits, each optionally followed by one space, ``_`` or ``-``. "
-        f"{s.AUTONAME_DEFAULT} An explicit name that stays the same makes a replacement delete-before-create.",
+    name: Annotated[str, s.name_argument(
+        NAME_RULE, "1–64", s.Replaces(),
     )]
     arn: Annotated[str, s.Output("The profile's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking.")]
     models: Annotated[list[dict[str, str]], s.Output(

@@ -107,16 +107,12 @@ class ProvisionedModelThroughputProps(TypedDict, total=False):
     timeouts: Annotated[Optional[dict[str, str]], s.timeouts_argument(
         DEFAULT_TIMEOUTS, "A create waits until the throughput is InService.",
     )]
-    adopt_existing: Annotated[Optional[bool], s.argument(
-        s.boolean, s.NoChange(),
-        doc="When a throughput with this name already exists, manage it instead of failing (it must have the "
-        "same model units and commitment, and a model it can switch to in place, which it then serves; its "
-        "tags are set to this resource's). Default: false.",
+    adopt_existing: Annotated[Optional[bool], s.adopt_existing_argument(
+        "throughput", "it must have the same model units and commitment, and a model it can switch to in place, "
+        "which it then serves; its tags are set to this resource's",
     )]
-    provisioned_model_name: Annotated[str, s.argument(
-        s.name, s.Updates(), is_name=True, name_rule=NAME_RULE,
-        doc="1–63 characters: letters and digits, each optionally followed by one ``_`` or ``-``. "
-        f"{s.AUTONAME_DEFAULT}",
+    provisioned_model_name: Annotated[str, s.name_argument(
+        NAME_RULE, "1–63", s.Updates(),
     )]
     provisioned_model_arn: Annotated[str, s.Output("The throughput's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking.")]
     status: Annotated[str, s.Output("``Creating``, ``InService``, ``Updating`` or ``Failed``.")]

@@ -50,8 +50,8 @@ def same_or_absent(old: Any, new: Any) -> bool:
 
 REGION_DEFAULT = "Default: stack config ``aws:region``, else ``AWS_REGION``."
 AUTONAME_DEFAULT = (
-    f"Default: the Pulumi resource name plus a {SUFFIX_LENGTH}-character suffix, new on every replacement and kept "
-    "across renames."
+    f"Default: the Pulumi resource name plus a suffix of {SUFFIX_LENGTH} hex characters, new on every replacement "
+    "and kept across renames."
 )
 DURATIONS = f"Go-style durations such as ``\"1h30m\"``, each positive and at most ``{MAX_TIMEOUT}``"
 
@@ -104,6 +104,25 @@ def boolean(_provider: "BedrockProvider", checker: InputChecker, field: str, _ol
 
 def timeouts(operations: tuple[str, ...]) -> Check:
     return lambda _provider, checker, field, _olds: checker.timeouts(field, operations)
+
+
+def name_argument(rule: StringRule, lengths: str, change: Replaces | Updates) -> Input:
+    """The resource's name input, checked against ``rule`` (from the API model) and autonamed when
+    absent. ``lengths`` (``"1–63"``) states the rule's limits in the doc, which cannot read the API
+    model at import; a test holds them to it."""
+    return argument(
+        name, change, is_name=True, name_rule=rule,
+        doc=f"{lengths} characters: {rule.meaning}. {AUTONAME_DEFAULT} An explicit name that stays the same makes a "
+        "replacement delete-before-create.",
+    )
+
+
+def adopt_existing_argument(noun: str, terms: str) -> Input:
+    """``adopt_existing``: take over a ``noun`` that already holds the name, on ``terms``."""
+    return argument(
+        boolean, NoChange(),
+        doc=f"When a {noun} with this name already exists, manage it instead of failing ({terms}). Default: false.",
+    )
 
 
 def timeouts_argument(defaults: Mapping[str, float], after: str = "") -> Input:

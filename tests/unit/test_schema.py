@@ -168,3 +168,10 @@ def test_the_sdks_entry_points_hand_the_decoded_properties_to_the_resources_meth
     for _name, args in seen:
         for props in (a for a in args if isinstance(a, dict)):
             assert type(props["model_units"]) is int
+
+
+@pytest.mark.parametrize("resource, args", RESOURCES[:3], ids=lambda r: getattr(r, "__name__", ""))
+def test_the_name_doc_states_the_api_models_length_limits(resource, args) -> None:
+    name = resource.provider_class.schema.name_input
+    rule = name.name_rule
+    assert name.doc.startswith(f"{rule.min_length}–{rule.max_length} characters: ")
