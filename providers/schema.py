@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, TypeVar, Unio
 
 from pulumi.dynamic import CheckResult
 
+from . import tags as tagging
 from .naming import AUTONAME, SUFFIX_LENGTH, Replacing, always, as_is
 from .validation import MAX_TIMEOUT, InputChecker, IntegerRule, StringRule
 
@@ -104,39 +105,6 @@ def boolean(_provider: "BedrockProvider", checker: InputChecker, field: str, _ol
 
 def timeouts(operations: tuple[str, ...]) -> Check:
     return lambda _provider, checker, field, _olds: checker.timeouts(field, operations)
-
-
-def name_argument(rule: StringRule, lengths: str, change: Replaces | Updates) -> Input:
-    """The resource's name input, checked against ``rule`` (from the API model) and autonamed when
-    absent. ``lengths`` (``"1–63"``) states the rule's limits in the doc, which cannot read the API
-    model at import; a test holds them to it."""
-    return argument(
-        name, change, is_name=True, name_rule=rule,
-        doc=f"{lengths} characters: {rule.meaning}. {AUTONAME_DEFAULT} An explicit name that stays the same makes a "
-        "replacement delete-before-create.",
-    )
-
-
-def adopt_existing_argument(noun: str, terms: str) -> Input:
-    """``adopt_existing``: take over a ``noun`` that already holds the name, on ``terms``."""
-    return argument(
-        boolean, NoChange(),
-        doc=f"When a {noun} with this name already exists, manage it instead of failing ({terms}). Default: false.",
-    )
-
-
-def timeouts_argument(defaults: Mapping[str, float], after: str = "") -> Input:
-    """The ``timeouts`` input of a resource that waits, with its operations' default waits in seconds."""
-    shown = ", ".join(f'\"{operation}\": \"{_duration(seconds)}\"' for operation, seconds in defaults.items())
-    return argument(
-        timeouts(tuple(defaults)), Updates(same_or_absent),
-        doc=f"How long to wait, as pulumi-aws: ``{{{shown}}}`` (the defaults); {DURATIONS}. {after}".rstrip(),
-    )
-
-
-def _duration(seconds: float) -> str:
-    hours, minutes = divmod(int(seconds) // 60, 60)
-    return (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes or not hours else "")
 
 
 def region(provider: "BedrockProvider", checker: InputChecker, _field: str, _olds: Mapping[str, Any]) -> None:
@@ -313,10 +281,46 @@ def _is_int(hint: Any) -> bool:
     return False
 
 
+# inputs and outputs the Bedrock resources declare alike
+
+
+def name_argument(rule: StringRule, lengths: str, change: Replaces | Updates) -> Input:
+    """The resource's name input, checked against ``rule`` (from the API model) and autonamed when
+    absent. ``lengths`` (``"1–63"``) states the rule's limits in the doc, which cannot read the API
+    model at import; a test holds them to it."""
+    return argument(
+        name, change, is_name=True, name_rule=rule,
+        doc=f"{lengths} characters: {rule.meaning}. {AUTONAME_DEFAULT} An explicit name that stays the same makes a "
+        "replacement delete-before-create.",
+    )
+
+
+def adopt_existing_argument(noun: str, terms: str) -> Input:
+    """``adopt_existing``: take over a ``noun`` that already holds the name, on ``terms``."""
+    return argument(
+        boolean, NoChange(),
+        doc=f"When a {noun} with this name already exists, manage it instead of failing ({terms}). Default: false.",
+    )
+
+
+def timeouts_argument(defaults: Mapping[str, float], after: str = "") -> Input:
+    """The ``timeouts`` input of a resource that waits, with its operations' default waits in seconds."""
+    shown = ", ".join(f'\"{operation}\": \"{_duration(seconds)}\"' for operation, seconds in defaults.items())
+    return argument(
+        timeouts(tuple(defaults)), Updates(same_or_absent),
+        doc=f"How long to wait, as pulumi-aws: ``{{{shown}}}`` (the defaults); {DURATIONS}. {after}".rstrip(),
+    )
+
+
+def _duration(seconds: float) -> str:
+    hours, minutes = divmod(int(seconds) // 60, 60)
+    return (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes or not hours else "")
+
+
 TAGS = Input(
     "tags", tags, Updates(), derived=("tags_all",),
-    doc="Up to 50 tags including stack ``aws:defaultTags``; key 1–128 and value 0–256 characters of "
-    "``[a-zA-Z0-9\\s._:/=+@-]``; no ``aws:`` prefix.",
+    doc=f"Up to {tagging.MAX_TAGS} tags including stack ``aws:defaultTags``; key 1–128 and value 0–256 characters of "
+    f"``[a-zA-Z0-9\\s._:/=+@-]``; no ``{tagging.RESERVED_PREFIX}`` prefix.",
 )
 """The ``tags`` input every Bedrock resource declares alike (``tags_all`` derives from it)."""
 TAGS_ALL = Output("The tags in AWS: stack default tags merged under ``tags``.")

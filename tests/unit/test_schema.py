@@ -175,3 +175,12 @@ def test_the_name_doc_states_the_api_models_length_limits(resource, args) -> Non
     name = resource.provider_class.schema.name_input
     rule = name.name_rule
     assert name.doc.startswith(f"{rule.min_length}–{rule.max_length} characters: ")
+
+
+def test_the_tags_doc_states_the_api_models_limits() -> None:
+    from pulumi_bedrock_inference.providers.schema import TAGS
+    from pulumi_bedrock_inference.providers.tags import KEY_RULE, MAX_TAGS, VALUE_RULE
+
+    assert f"Up to {MAX_TAGS} tags" in TAGS.doc
+    assert f"key {KEY_RULE.min_length}–{KEY_RULE.max_length} and value {VALUE_RULE.min_length}–{VALUE_RULE.max_length} characters" in TAGS.doc
+    assert KEY_RULE.pattern == VALUE_RULE.pattern and f"``{KEY_RULE.pattern.removesuffix('*')}``" in TAGS.doc
