@@ -46,7 +46,7 @@ from . import tags as tagging
 from .base import BedrockProvider, BedrockResource
 from .naming import AUTONAME
 from .errors import InvalidRequestError, aws_call
-from .validation import InputChecker, contains_unknown, is_unknown, service_model
+from .validation import InputChecker, api_rule, contains_unknown, is_unknown
 
 ACTIVE, INACTIVE = "Active", "Inactive"
 NOT_SEEN_CODE = "TagKeysNotFoundException"
@@ -117,8 +117,7 @@ class CostAllocationTagsProvider(BedrockProvider[CostAllocationTagsProps]):
         client = self.service_client("ce", props["region"])
         keys = list(props.get("tag_keys") or [])
         statuses = self._statuses(client, keys, self.label(_name(props)))
-        activated = [k for k in props.get("activated_keys") or [] if k in keys]
-        return ReadResult(id_, {**_inputs_of(props), **_status_outputs(keys, statuses, activated)})
+        return ReadResult(id_, {**_inputs_of(props), **_status_outputs(keys, statuses, props.get("activated_keys") or [])})
 
     def _update(self, id_: str, olds: CostAllocationTagsProps, news: CostAllocationTagsProps) -> UpdateResult:
         wanted = set(news.get("tag_keys") or [])
@@ -146,7 +145,8 @@ class CostAllocationTagsProvider(BedrockProvider[CostAllocationTagsProps]):
             statuses[key] = INACTIVE if key in not_seen else ACTIVE
         for key in not_seen:
             statuses.pop(key, None)
-        activated = [k for k in keys if k in set(previously_activated) or (k in inactive and k not in not_seen)]
+        previously = set(previously_activated)
+        activated = [k for k in keys if k in previously or (k in inactive and k not in not_seen)]
         outputs = {**_inputs_of(props), **_status_outputs(keys, statuses, activated)}
         if outputs["pending_keys"]:
             print(pending_message(label, outputs["pending_keys"]), file=sys.stderr, flush=True)
@@ -230,13 +230,11 @@ def _check_tag_keys(checker: InputChecker) -> None:
 
 
 def _update_limit() -> int:
-    shape = service_model("ce").operation_model("UpdateCostAllocationTagsStatus").input_shape
-    return int(shape.members["CostAllocationTagsStatus"].metadata["max"])
+    return api_rule("UpdateCostAllocationTagsStatus", "CostAllocationTagsStatus", service="ce").max_length  # type: ignore[return-value]
 
 
 def _list_limit() -> int:
-    shape = service_model("ce").operation_model("ListCostAllocationTags").input_shape
-    return int(shape.members["TagKeys"].metadata["max"])
+    return api_rule("ListCostAllocationTags", "TagKeys", service="ce").max_length  # type: ignore[return-value]
 
 
 def _batches(keys: Sequence[str], size: int) -> Iterator[list[str]]:
@@ -244,12 +242,13 @@ def _batches(keys: Sequence[str], size: int) -> Iterator[list[str]]:
         yield list(keys[start : start + size])
 
 
-def _status_outputs(keys: Sequence[str], statuses: Mapping[str, str], activated: Sequence[str]) -> dict[str, list[str]]:
+def _status_outputs(keys: Sequence[str], statuses: Mapping[str, str], activated: Iterable[str]) -> dict[str, list[str]]:
+    ours = set(activated)
     return {
         "active_keys": [k for k in keys if statuses.get(k) == ACTIVE],
         "inactive_keys": [k for k in keys if statuses.get(k) == INACTIVE],
         "pending_keys": [k for k in keys if k not in statuses],
-        "activated_keys": [k for k in keys if k in set(activated)],
+        "activated_keys": [k for k in keys if k in ours],
     }
 
 

@@ -37,48 +37,6 @@ COPY_FROM_ARN_RULE = api_rule("CreateInferenceProfile", "modelSource.copyFrom")
 COPY_FROM_ID_RULE = StringRule(1, MODEL_ID_MAX_LENGTH, MODEL_ID_PATTERN)
 
 
-class ApplicationInferenceProfileProps(TypedDict, total=False):
-    """A profile's properties, as the provider receives them (decoded): its inputs, in check order,
-    then its outputs. The service has no update API: everything but tags replaces the profile (the
-    name too)."""
-
-    region: Annotated[str, s.argument(
-        s.region, s.Replaces(),
-        doc=f"Region to create the profile in. {s.REGION_DEFAULT}",
-    )]
-    description: Annotated[Optional[str], s.argument(
-        s.string(DESCRIPTION_RULE), s.Replaces(key=lambda description: description or None),
-        doc="1–200 characters: letters, digits, ``:`` and ``.``, each optionally followed by one space, ``_`` or ``-``. "
-        "Default: none.",
-    )]
-    model_source: Annotated[dict[str, str], s.argument(
-        lambda *args: _check_model_source(*args), s.Replaces(key=lambda source: _source_id(source)),
-        derived=("models",),
-        doc="Required. ``{\"copy_from\": ...}``: the model or system profile the profile routes to.",
-        output_doc="``{\"copy_from\": <ARN>}``: the resolved source (recovered from ``models`` on refresh).",
-    )]
-    tags: Annotated[Optional[dict[str, str]], s.TAGS]
-    adopt_existing: Annotated[Optional[bool], s.adopt_existing_argument(
-        "profile", "it must have the same model source and description; its tags are set to this resource's",
-    )]
-    name: Annotated[str, s.name_argument(
-        NAME_RULE, "1–64", s.Replaces(),
-    )]
-    arn: Annotated[str, s.Output("The profile's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking.")]
-    models: Annotated[list[dict[str, str]], s.Output(
-        "``[{\"model_arn\": ...}]``: the foundation models (one per region the profile routes to)."
-    )]
-    status: Annotated[str, s.Output("``ACTIVE``.")]
-    type: Annotated[str, s.Output("``APPLICATION``.")]
-    created_at: Annotated[str, s.Output("ISO 8601.")]
-    updated_at: Annotated[str, s.Output("ISO 8601.")]
-    tags_all: Annotated[dict[str, str], s.TAGS_ALL]
-
-
-SCHEMA = s.Schema.of(ApplicationInferenceProfileProps)
-INPUTS, OUTPUTS = SCHEMA.input_names, SCHEMA.outputs
-
-
 def _check_model_source(_provider: BedrockProvider, checker: InputChecker, _field: str, _olds: Mapping[str, Any]) -> None:
     source = checker.inputs.get("model_source")
     if source is None:
@@ -116,6 +74,49 @@ def _check_model_source(_provider: BedrockProvider, checker: InputChecker, _fiel
             "must be a foundation model ID (anthropic.claude-3-5-sonnet-20241022-v2:0), a system inference "
             f"profile ID (us.anthropic.claude-3-5-sonnet-20241022-v2:0) or the ARN of either (got {copy_from!r})",
         )
+
+
+class ApplicationInferenceProfileProps(TypedDict, total=False):
+    """A profile's properties, as the provider receives them (decoded): its inputs, in check order,
+    then its outputs. The service has no update API: everything but tags replaces the profile (the
+    name too)."""
+
+    region: Annotated[str, s.argument(
+        s.region, s.Replaces(),
+        doc=f"Region to create the profile in. {s.REGION_DEFAULT}",
+    )]
+    description: Annotated[Optional[str], s.argument(
+        s.string(DESCRIPTION_RULE), s.Replaces(key=lambda description: description or None),
+        doc="1–200 characters: letters, digits, ``:`` and ``.``, each optionally followed by one space, ``_`` or ``-``. "
+        "Default: none.",
+    )]
+    model_source: Annotated[dict[str, str], s.argument(
+        _check_model_source, s.Replaces(key=lambda source: _source_id(source)),
+        derived=("models",),
+        doc="Required. ``{\"copy_from\": ...}``: the model or system profile the profile routes to.",
+        output_doc="``{\"copy_from\": <ARN>}``: the resolved source (recovered from ``models`` on refresh).",
+    )]
+    tags: Annotated[Optional[dict[str, str]], s.TAGS]
+    adopt_existing: Annotated[Optional[bool], s.adopt_existing_argument(
+        "profile", "it must have the same model source and description; its tags are set to this resource's",
+    )]
+    name: Annotated[str, s.name_argument(
+        NAME_RULE, "1–64", s.Replaces(),
+    )]
+    arn: Annotated[str, s.Output("The profile's ARN, also its Pulumi ID: pass it as ``modelId`` when invoking.")]
+    models: Annotated[list[dict[str, str]], s.Output(
+        "``[{\"model_arn\": ...}]``: the foundation models (one per region the profile routes to)."
+    )]
+    status: Annotated[str, s.Output("``ACTIVE``.")]
+    type: Annotated[str, s.Output("``APPLICATION``.")]
+    created_at: Annotated[str, s.Output("ISO 8601.")]
+    updated_at: Annotated[str, s.Output("ISO 8601.")]
+    tags_all: Annotated[dict[str, str], s.TAGS_ALL]
+
+
+SCHEMA = s.Schema.of(ApplicationInferenceProfileProps)
+INPUTS, OUTPUTS = SCHEMA.input_names, SCHEMA.outputs
+
 
 class ApplicationInferenceProfileProvider(BedrockProvider[ApplicationInferenceProfileProps]):
     """Dynamic provider for ``pulumi-python:dynamic/bedrock:ApplicationInferenceProfile`` (public API: keep the path)."""

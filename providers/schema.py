@@ -7,8 +7,8 @@ them (the order its failures are reported in). :meth:`Schema.of` reads it. The `
 also the typed value the provider works on: :meth:`Schema.decode` turns the engine's properties
 into it, once, at the provider boundary (:class:`~.base.BedrockProvider`), whole numbers as ints.
 
-From the schema come: ``check`` (:meth:`Schema.check`), the ``INPUTS``/``OUTPUTS`` a resource class
-registers, the inputs whose change replaces the resource (:class:`~.naming.Replacing`, which also
+From the schema come: ``check`` (:meth:`Schema.check`), the property names a resource class
+registers (``input_names``, ``outputs``), the inputs whose change replaces the resource (:class:`~.naming.Replacing`, which also
 seed the autoname), the inputs that update in place and how their values compare (the diff), the
 name input and whether renaming replaces, the outputs a secret input makes secret
 (``additional_secret_outputs``), the args class's docstring (:meth:`Schema.documents`) and the
@@ -167,7 +167,6 @@ class Output:
     """An output that is not an input, declared in a resource's ``TypedDict``: its doc line."""
 
     doc: str = ""
-    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -199,9 +198,6 @@ class Schema(Generic[P]):
             else:
                 raise TypeError(f"{props.__name__}.{name} is annotated with neither an argument(...) nor an Output(...)")
         return cls(inputs=tuple(inputs), outputs=tuple(outputs), output_docs=outputs, props=props)
-
-    def input(self, name: str) -> Input:
-        return next(i for i in self.inputs if i.name == name)
 
     @property
     def name_input(self) -> Input | None:

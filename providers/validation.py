@@ -34,7 +34,7 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from pulumi_bedrock_inference.partitions import REGION_MAX_LENGTH, REGION_PATTERN
-from pulumi_bedrock_inference.patterns import LinearPattern, fullmatches  # noqa: F401 (LinearPattern: for the providers)
+from pulumi_bedrock_inference.patterns import LinearPattern, fullmatches
 
 
 def is_unknown(value: Any) -> bool:
