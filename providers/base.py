@@ -41,6 +41,9 @@ class BedrockProvider(TaggedProvider, Autonamed, ResourceProvider, Generic[P]):
     serialize_as_secret_always = False
     kind: ClassVar[str] = "Bedrock resource"
     """The resource's name in messages, e.g. ``Bedrock application inference profile``."""
+    service: ClassVar[str] = "bedrock"
+    """The AWS service the resource lives in (botocore's name): :meth:`client` and the client
+    :meth:`warm_client` builds."""
     noun: ClassVar[str] = "resource"
     """The resource in a sentence about one that exists, e.g. ``the existing profile``."""
     clock: ClassVar[Clock] = SYSTEM_CLOCK
@@ -102,7 +105,7 @@ class BedrockProvider(TaggedProvider, Autonamed, ResourceProvider, Generic[P]):
         return f'{self.kind} "{name}"'
 
     def client(self, region: str) -> Any:
-        return self.service_client("bedrock", region)
+        return self.service_client(self.service, region)
 
     def service_client(self, service: str, region: str) -> Any:
         """The cached client of ``service`` (``bedrock`` or ``ce``) under the stack config; refuses

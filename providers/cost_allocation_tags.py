@@ -95,6 +95,7 @@ class CostAllocationTagsProvider(BedrockProvider[CostAllocationTagsProps]):
     """Dynamic provider for ``pulumi-python:dynamic/costexplorer:CostAllocationTags`` (public API: keep the path)."""
 
     kind = "Cost Explorer cost allocation tags"
+    service = "ce"
     schema = SCHEMA
 
     def _diff(self, _id: str, olds: CostAllocationTagsProps, news: CostAllocationTagsProps) -> DiffResult:
@@ -114,7 +115,7 @@ class CostAllocationTagsProvider(BedrockProvider[CostAllocationTagsProps]):
         return CreateResult(_resource_id(props), outputs)
 
     def _read(self, id_: str, props: CostAllocationTagsProps) -> ReadResult:
-        client = self.service_client("ce", props["region"])
+        client = self.client(props["region"])
         keys = list(props.get("tag_keys") or [])
         statuses = self._statuses(client, keys, self.label(_name(props)))
         return ReadResult(id_, {**_inputs_of(props), **_status_outputs(keys, statuses, props.get("activated_keys") or [])})
@@ -136,7 +137,7 @@ class CostAllocationTagsProvider(BedrockProvider[CostAllocationTagsProps]):
     def _activate(self, props: Mapping[str, Any], previously_activated: Iterable[str]) -> dict[str, Any]:
         """Activate every wanted key billing has seen and that is inactive; report the rest as pending."""
         label = self.label(_name(props))
-        client = self.service_client("ce", props["region"])
+        client = self.client(props["region"])
         keys = list(props["tag_keys"])
         statuses = self._statuses(client, keys, label)
         inactive = [k for k in keys if statuses.get(k) == INACTIVE]
@@ -154,7 +155,7 @@ class CostAllocationTagsProvider(BedrockProvider[CostAllocationTagsProps]):
 
     def _deactivate(self, props: Mapping[str, Any], keys: list[str]) -> None:
         label = self.label(_name(props))
-        self._update_statuses(self.service_client("ce", props["region"]), keys, INACTIVE, "deactivating", label)
+        self._update_statuses(self.client(props["region"]), keys, INACTIVE, "deactivating", label)
 
     def _statuses(self, client: Any, keys: Sequence[str], label: str) -> dict[str, str]:
         """``{key: "Active" | "Inactive"}`` for the keys billing has seen; an unseen key is absent."""

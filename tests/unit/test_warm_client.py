@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from pulumi_bedrock_inference.providers import base, provider_process
+from pulumi_bedrock_inference.providers.cost_allocation_tags import CostAllocationTagsProvider
 from pulumi_bedrock_inference.providers.inference_profile import ApplicationInferenceProfileProvider
 from tests.unit.conftest import FakeConfigureRequest
 
@@ -43,3 +44,16 @@ def test_nothing_is_built_outside_the_provider_process_or_with_bad_config(
     provider.configure(FakeConfigureRequest({"aws:region": "EU West"}))  # type: ignore[arg-type]
     assert provider.warm_client() is None
     assert built == []
+
+
+def test_the_cost_allocation_tags_provider_warms_the_cost_explorer_client(
+    built: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(provider_process, "in_provider_process", lambda: True)
+    started: list[Any] = []
+    provider = CostAllocationTagsProvider()
+    monkeypatch.setattr(provider, "warm_client", lambda original=provider.warm_client: started.append(original()) or started[-1])
+    provider.configure(FakeConfigureRequest({"aws:region": "us-east-1"}))  # type: ignore[arg-type]
+    (thread,) = started
+    thread.join(timeout=10)
+    assert built == [("ce", "us-east-1")]
