@@ -64,9 +64,9 @@ class Steps:
         if pre is None:
             return
         metadata = pre.metadata
-        if metadata.type.startswith("pulumi:providers:") or metadata.type == "pulumi:pulumi:Stack":
-            return
-        self.log.append((metadata.op.value, metadata.urn.rsplit("::", 1)[-1]))
+        name = _resource_name(metadata.type, metadata.urn)
+        if name is not None:
+            self.log.append((metadata.op.value, name))
 
     def kinds(self) -> dict[str, str]:
         """Resource name → its step: ``create``, ``same``, ``update``, ``delete``, ``refresh``, or
@@ -91,10 +91,18 @@ def resources(stack: auto.Stack) -> dict[str, dict[str, Any]]:
     Automation API's ``export_stack``), by resource name, without providers and the stack."""
     deployment = json.loads(cli(stack, "stack", "export").stdout).get("deployment") or {}
     return {
-        r["urn"].rsplit("::", 1)[-1]: r
+        name: r
         for r in deployment.get("resources", [])
-        if not r["type"].startswith("pulumi:providers:") and r["type"] != "pulumi:pulumi:Stack"
+        if (name := _resource_name(r["type"], r["urn"])) is not None
     }
+
+
+def _resource_name(type_: str, urn: str) -> str | None:
+    """The resource name at the end of ``urn``; None for a provider or the stack, which
+    :class:`Steps` and :func:`resources` leave out."""
+    if type_.startswith("pulumi:providers:") or type_ == "pulumi:pulumi:Stack":
+        return None
+    return urn.rsplit("::", 1)[-1]
 
 
 def project_program(folder: str | os.PathLike[str]) -> Callable[[], None]:
