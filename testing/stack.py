@@ -202,8 +202,13 @@ def _python_runtime() -> Any:
     """Python, in this interpreter's virtualenv (if it runs in one): the provider process's too."""
     from pulumi import automation as auto
 
-    options = {"virtualenv": sys.prefix} if sys.prefix != sys.base_prefix else None
-    return auto.ProjectRuntimeInfo(name="python", options=options)
+    virtualenv = _virtualenv()
+    return auto.ProjectRuntimeInfo(name="python", options={"virtualenv": virtualenv} if virtualenv is not None else None)
+
+
+def _virtualenv() -> str | None:
+    """This interpreter's virtualenv (``sys.prefix``), or None when it runs in none."""
+    return sys.prefix if sys.prefix != sys.base_prefix else None
 
 
 def _project_for_this_interpreter(pulumi_yaml: Path, project: str | None) -> None:
@@ -214,8 +219,8 @@ def _project_for_this_interpreter(pulumi_yaml: Path, project: str | None) -> Non
     runtime = document.get("runtime")
     options = dict(runtime.get("options") or {}) if isinstance(runtime, dict) else {}
     options.pop("virtualenv", None)
-    if sys.prefix != sys.base_prefix:
-        options["virtualenv"] = sys.prefix
+    if (virtualenv := _virtualenv()) is not None:
+        options["virtualenv"] = virtualenv
     document["runtime"] = {"name": "python", **({"options": options} if options else {})}
     if project:
         document["name"] = project
