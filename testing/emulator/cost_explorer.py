@@ -43,7 +43,7 @@ from pulumi_bedrock_inference.providers.validation import service_model
 from .catalogue import PARTITION
 from .exceptions import BedrockError, NotImplementedByEmulator, UnknownOperationException, ValidationException
 from .models import emulator_runtime
-from .validation import validate_input, validation_message
+from .responses import error_response, validate_request
 
 TARGET_PREFIX = "AWSInsightsIndexService."
 """``targetPrefix`` of botocore's ``ce`` model: the ``X-Amz-Target`` of every Cost Explorer request."""
@@ -139,9 +139,7 @@ class CostExplorerEmulatorResponse(BaseResponse):
             if not isinstance(body, dict):
                 raise ValidationException("The request body must be a JSON object.")
             self.params = body
-            errors = validate_input(operation.input_shape, body)
-            if errors:
-                raise ValidationException(validation_message(errors))
+            validate_request(operation, body)
             if operation.name == "ListCostAllocationTags":
                 rows, next_token = self.backend.list_cost_allocation_tags(
                     body.get("Status"), body.get("TagKeys"), body.get("Type"), body.get("MaxResults"), body.get("NextToken")
@@ -154,7 +152,7 @@ class CostExplorerEmulatorResponse(BaseResponse):
             else:
                 raise NotImplementedByEmulator(f"The Bedrock emulator does not implement Cost Explorer's {operation.name}.")
         except JsonRESTError as error:
-            return error.code, dict(error.get_headers() or []), error.get_body()
+            return error_response(error)
         return 200, {"Content-Type": "application/x-amz-json-1.1"}, json.dumps(result)
 
 

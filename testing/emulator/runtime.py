@@ -84,7 +84,7 @@ from .inference_formats import (
     split_for_stream,
 )
 from .models import BedrockEmulatorBackend, bedrock_emulator_backends
-from .responses import parse_request, resolve_service_operation, validate_request
+from .responses import error_response, parse_request, resolve_service_operation, validate_request
 
 #: Path prefixes of bedrock-runtime operations (no Bedrock control-plane path starts so).
 RUNTIME_PATH_PREFIXES = ("/model/", "/async-invoke", "/guardrail/")
@@ -352,7 +352,7 @@ class BedrockRuntimeResponse(BaseResponse):
                     headers.setdefault(member.serialization["name"], str(result[name]))
             return serialized["status_code"], headers, serialized["body"]
         except JsonRESTError as error:
-            return error.code, dict(error.get_headers() or []), error.get_body()
+            return error_response(error)
 
     # ------------------------------------------------------------------ routing and IAM
 
