@@ -27,7 +27,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 from botocore.model import OperationModel
@@ -70,9 +70,7 @@ class CostExplorerEmulatorBackend(CostExplorerBackend):
         self.cost_allocation_tags: dict[str, CostAllocationTagStatus] = {}
 
     def _seen(self) -> dict[str, datetime]:
-        runtime = emulator_runtime
-        delay = timedelta(seconds=runtime.durations.cost_allocation_tag_seen)
-        return runtime.tag_keys.seen(self.account_id, runtime.clock.now(), delay)
+        return emulator_runtime.tag_keys_seen(self.account_id)
 
     def list_cost_allocation_tags(
         self, status: str | None, tag_keys: list[str] | None, type_: str | None, max_results: int | None, next_token: str | None
@@ -106,9 +104,6 @@ class CostExplorerEmulatorBackend(CostExplorerBackend):
             if record.status != status:
                 record.status, record.last_updated = status, now
         return errors
-
-    def mark_seen(self, keys: list[str]) -> None:
-        emulator_runtime.tag_keys.mark_seen(self.account_id, keys, emulator_runtime.clock.now())
 
 
 cost_explorer_emulator_backends = BackendDict(

@@ -51,7 +51,6 @@ from moto.core.request import Request
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Response
 
-from .catalogue import PARTITION
 from .clock import Durations
 from .cost_explorer import (
     CostExplorerEmulatorResponse,
@@ -312,7 +311,7 @@ class EmulatorApplication:
         keys = body["tagKeys"]
         if not isinstance(keys, list) or not all(isinstance(k, str) and k for k in keys):
             raise ControlError("tagKeys must be a list of non-empty strings")
-        cost_explorer_emulator_backends[body.get("accountId", DEFAULT_ACCOUNT_ID)][PARTITION].mark_seen(keys)
+        self.runtime.mark_tag_keys_seen(body.get("accountId", DEFAULT_ACCOUNT_ID), keys)
         return {"tagKeys": keys}
 
     def _seed_custom_model(self, body: dict[str, Any], request: Request) -> dict[str, Any]:
