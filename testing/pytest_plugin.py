@@ -43,16 +43,14 @@ def bedrock_emulator_server() -> Iterator[BedrockEmulator]:
     from .emulator import BedrockEmulator
 
     emulator = BedrockEmulator(durations=0).start()
-    names = ("AWS_ENDPOINT_URL_BEDROCK", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL_COST_EXPLORER", "AWS_ACCESS_KEY_ID",
-             "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "AWS_PROFILE")
-    saved = {name: os.environ.get(name) for name in names}
-    os.environ.pop("AWS_SESSION_TOKEN", None)
-    os.environ.pop("AWS_PROFILE", None)
-    os.environ.update(
-        AWS_ENDPOINT_URL_BEDROCK=emulator.endpoint, AWS_ENDPOINT_URL_BEDROCK_RUNTIME=emulator.endpoint,
-        AWS_ENDPOINT_URL_COST_EXPLORER=emulator.endpoint, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing"
-    )
-    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    environment = emulator.environment()
+    region = environment.pop("AWS_DEFAULT_REGION")  # a region already set is kept
+    dropped = ("AWS_SESSION_TOKEN", "AWS_PROFILE")
+    saved = {name: os.environ.get(name) for name in (*environment, "AWS_DEFAULT_REGION", *dropped)}
+    for name in dropped:
+        os.environ.pop(name, None)
+    os.environ.update(environment)
+    os.environ.setdefault("AWS_DEFAULT_REGION", region)
     try:
         yield emulator
     finally:

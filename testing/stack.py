@@ -64,9 +64,9 @@ class Steps:
         if pre is None:
             return
         metadata = pre.metadata
-        if metadata.type.startswith("pulumi:providers:") or metadata.type == "pulumi:pulumi:Stack":
-            return
-        self.log.append((metadata.op.value, metadata.urn.rsplit("::", 1)[-1]))
+        name = _resource_name(metadata.type, metadata.urn)
+        if name is not None:
+            self.log.append((metadata.op.value, name))
 
     def kinds(self) -> dict[str, str]:
         """Resource name → its step: ``create``, ``same``, ``update``, ``delete``, ``refresh``, or
@@ -91,10 +91,18 @@ def resources(stack: auto.Stack) -> dict[str, dict[str, Any]]:
     Automation API's ``export_stack``), by resource name, without providers and the stack."""
     deployment = json.loads(cli(stack, "stack", "export").stdout).get("deployment") or {}
     return {
-        r["urn"].rsplit("::", 1)[-1]: r
+        name: r
         for r in deployment.get("resources", [])
-        if not r["type"].startswith("pulumi:providers:") and r["type"] != "pulumi:pulumi:Stack"
+        if (name := _resource_name(r["type"], r["urn"])) is not None
     }
+
+
+def _resource_name(type_: str, urn: str) -> str | None:
+    """The resource name at the end of ``urn``; None for a provider or the stack, which
+    :class:`Steps` and :func:`resources` leave out."""
+    if type_.startswith("pulumi:providers:") or type_ == "pulumi:pulumi:Stack":
+        return None
+    return urn.rsplit("::", 1)[-1]
 
 
 def project_program(folder: str | os.PathLike[str]) -> Callable[[], None]:
@@ -194,8 +202,13 @@ def _python_runtime() -> Any:
     """Python, in this interpreter's virtualenv (if it runs in one): the provider process's too."""
     from pulumi import automation as auto
 
-    options = {"virtualenv": sys.prefix} if sys.prefix != sys.base_prefix else None
-    return auto.ProjectRuntimeInfo(name="python", options=options)
+    virtualenv = _virtualenv()
+    return auto.ProjectRuntimeInfo(name="python", options={"virtualenv": virtualenv} if virtualenv is not None else None)
+
+
+def _virtualenv() -> str | None:
+    """This interpreter's virtualenv (``sys.prefix``), or None when it runs in none."""
+    return sys.prefix if sys.prefix != sys.base_prefix else None
 
 
 def _project_for_this_interpreter(pulumi_yaml: Path, project: str | None) -> None:
@@ -206,8 +219,8 @@ def _project_for_this_interpreter(pulumi_yaml: Path, project: str | None) -> Non
     runtime = document.get("runtime")
     options = dict(runtime.get("options") or {}) if isinstance(runtime, dict) else {}
     options.pop("virtualenv", None)
-    if sys.prefix != sys.base_prefix:
-        options["virtualenv"] = sys.prefix
+    if (virtualenv := _virtualenv()) is not None:
+        options["virtualenv"] = virtualenv
     document["runtime"] = {"name": "python", **({"options": options} if options else {})}
     if project:
         document["name"] = project

@@ -27,7 +27,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 from botocore.model import OperationModel
@@ -43,7 +43,7 @@ from pulumi_bedrock_inference.providers.validation import service_model
 from .catalogue import PARTITION
 from .exceptions import BedrockError, NotImplementedByEmulator, UnknownOperationException, ValidationException
 from .models import emulator_runtime
-from .validation import validate_input, validation_message
+from .responses import error_response, validate_request
 
 TARGET_PREFIX = "AWSInsightsIndexService."
 """``targetPrefix`` of botocore's ``ce`` model: the ``X-Amz-Target`` of every Cost Explorer request."""
@@ -70,9 +70,7 @@ class CostExplorerEmulatorBackend(CostExplorerBackend):
         self.cost_allocation_tags: dict[str, CostAllocationTagStatus] = {}
 
     def _seen(self) -> dict[str, datetime]:
-        runtime = emulator_runtime
-        delay = timedelta(seconds=runtime.durations.cost_allocation_tag_seen)
-        return runtime.tag_keys.seen(self.account_id, runtime.clock.now(), delay)
+        return emulator_runtime.tag_keys_seen(self.account_id)
 
     def list_cost_allocation_tags(
         self, status: str | None, tag_keys: list[str] | None, type_: str | None, max_results: int | None, next_token: str | None
@@ -107,9 +105,6 @@ class CostExplorerEmulatorBackend(CostExplorerBackend):
                 record.status, record.last_updated = status, now
         return errors
 
-    def mark_seen(self, keys: list[str]) -> None:
-        emulator_runtime.tag_keys.mark_seen(self.account_id, keys, emulator_runtime.clock.now())
-
 
 cost_explorer_emulator_backends = BackendDict(
     CostExplorerEmulatorBackend, "ce", use_boto3_regions=False, additional_regions=PARTITION_NAMES
@@ -139,9 +134,7 @@ class CostExplorerEmulatorResponse(BaseResponse):
             if not isinstance(body, dict):
                 raise ValidationException("The request body must be a JSON object.")
             self.params = body
-            errors = validate_input(operation.input_shape, body)
-            if errors:
-                raise ValidationException(validation_message(errors))
+            validate_request(operation, body)
             if operation.name == "ListCostAllocationTags":
                 rows, next_token = self.backend.list_cost_allocation_tags(
                     body.get("Status"), body.get("TagKeys"), body.get("Type"), body.get("MaxResults"), body.get("NextToken")
@@ -154,7 +147,7 @@ class CostExplorerEmulatorResponse(BaseResponse):
             else:
                 raise NotImplementedByEmulator(f"The Bedrock emulator does not implement Cost Explorer's {operation.name}.")
         except JsonRESTError as error:
-            return error.code, dict(error.get_headers() or []), error.get_body()
+            return error_response(error)
         return 200, {"Content-Type": "application/x-amz-json-1.1"}, json.dumps(result)
 
 

@@ -325,24 +325,24 @@ class BedrockEmulatorResponse(BedrockResponse):
             validate_request(operation, self.params)
             return self.call_action()
         except NotImplementedError:
-            return _error_response(
+            return error_response(
                 NotImplementedByEmulator(f"The Bedrock emulator does not implement {operation.name}.")
             )
         except JsonRESTError as error:
-            return _error_response(error)
+            return error_response(error)
 
     def _dispatch(self, request: Any, full_url: str | None = None, headers: Any = None) -> TYPE_RESPONSE:
         """moto's entry point (``url_paths`` in :mod:`.urls`): route, then :meth:`handle`."""
         try:
             operation, uri_params = resolve_operation(request)
         except JsonRESTError as error:
-            return _error_response(error)
+            return error_response(error)
         return self.handle(request, operation, uri_params)
 
 
-def _error_response(error: JsonRESTError) -> TYPE_RESPONSE:
-    headers = dict(error.get_headers() or [])
-    return error.code, headers, error.get_body()
+def error_response(error: JsonRESTError) -> TYPE_RESPONSE:
+    """The HTTP status, headers and body that answer a request with ``error``."""
+    return error.code, dict(error.get_headers() or []), error.get_body()
 
 
 def resolve_operation(request: Any) -> tuple[OperationModel, dict[str, str]]:

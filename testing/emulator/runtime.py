@@ -84,7 +84,7 @@ from .inference_formats import (
     split_for_stream,
 )
 from .models import BedrockEmulatorBackend, bedrock_emulator_backends
-from .responses import parse_request, resolve_service_operation, validate_request
+from .responses import error_response, parse_request, resolve_service_operation, validate_request
 
 #: Path prefixes of bedrock-runtime operations (no Bedrock control-plane path starts so).
 RUNTIME_PATH_PREFIXES = ("/model/", "/async-invoke", "/guardrail/")
@@ -281,7 +281,7 @@ def resource_tag_context(backend: BedrockEmulatorBackend, arn: str) -> dict[str,
     return {f"aws:ResourceTag/{tag['Key']}": tag["Value"] for tag in tags}
 
 
-def default_principal_arn(account_id: str, region: str = "us-east-1") -> str:
+def default_principal_arn(account_id: str, region: str) -> str:
     """The caller when none is configured: the IAM user of the emulator's ``testing`` keys."""
     return f"arn:{partition_of(region)}:iam::{account_id}:user/testing"
 
@@ -352,7 +352,7 @@ class BedrockRuntimeResponse(BaseResponse):
                     headers.setdefault(member.serialization["name"], str(result[name]))
             return serialized["status_code"], headers, serialized["body"]
         except JsonRESTError as error:
-            return error.code, dict(error.get_headers() or []), error.get_body()
+            return error_response(error)
 
     # ------------------------------------------------------------------ routing and IAM
 
@@ -415,7 +415,7 @@ class BedrockRuntimeResponse(BaseResponse):
         tier = params.get("serviceTier")
         call = self._route(INVOKE_ACTIONS["InvokeModel"], params["modelId"], tier)
         body = invoke_response(call.target.model, self._json_body(params), call.served_region)
-        return {"body": json.dumps(body).encode(), "contentType": "application/json", **_tier_header(tier)}
+        return {"body": json.dumps(body).encode(), "contentType": "application/json", **_service_tier(tier)}
 
     def invoke_model_with_response_stream(self, params: dict[str, Any]) -> dict[str, Any]:
         tier = params.get("serviceTier")
@@ -426,7 +426,7 @@ class BedrockRuntimeResponse(BaseResponse):
         return {
             "body": [{"chunk": {"bytes": json.dumps(chunk).encode()}} for chunk in chunks],
             "contentType": "application/json",
-            **_tier_header(tier),
+            **_service_tier(tier),
         }
 
     def _conversation(self, action: str, params: dict[str, Any]) -> tuple[str, int, int]:
@@ -444,7 +444,7 @@ class BedrockRuntimeResponse(BaseResponse):
             "stopReason": "end_turn",
             "usage": {"inputTokens": inputs, "outputTokens": outputs, "totalTokens": inputs + outputs},
             "metrics": {"latencyMs": 0},
-            **({"serviceTier": params["serviceTier"]} if params.get("serviceTier") else {}),
+            **_service_tier(params.get("serviceTier")),
         }
 
     def converse_stream(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -460,15 +460,16 @@ class BedrockRuntimeResponse(BaseResponse):
                 "metadata": {
                     "usage": {"inputTokens": inputs, "outputTokens": outputs, "totalTokens": inputs + outputs},
                     "metrics": {"latencyMs": 0},
-                    **({"serviceTier": params["serviceTier"]} if params.get("serviceTier") else {}),
+                    **_service_tier(params.get("serviceTier")),
                 }
             },
         ]
         return {"stream": events}
 
 
-def _tier_header(tier: str | None) -> dict[str, str]:
-    """The ``serviceTier`` output member of InvokeModel*: the tier the request named, if any."""
+def _service_tier(tier: Any) -> dict[str, Any]:
+    """The ``serviceTier`` output member: the tier the request named, if any, as it named it (a
+    string for InvokeModel*, ``{"type": ...}`` for Converse*)."""
     return {"serviceTier": tier} if tier else {}
 
 

@@ -51,7 +51,6 @@ from moto.core.request import Request
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Response
 
-from .catalogue import PARTITION
 from .clock import Durations
 from .cost_explorer import (
     CostExplorerEmulatorResponse,
@@ -63,7 +62,7 @@ from .exceptions import InternalServerException
 from .faults import Fault, FaultInjector
 from .models import EmulatorRuntime, bedrock_emulator_backends, emulator_runtime
 from .request_log import RecordedRequest, RequestLog
-from .responses import BedrockEmulatorResponse, resolve_operation
+from .responses import BedrockEmulatorResponse, error_response, resolve_operation
 from .runtime import BedrockRuntimeResponse, RuntimeSettings, control_routes, is_runtime_request, resolve_runtime_operation
 from .urls import CONTROL_PREFIX
 
@@ -87,10 +86,6 @@ class ControlError(Exception):
 
 def _json_safe(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
-
-
-def _error_response(error: JsonRESTError) -> Served:
-    return error.code, dict(error.get_headers() or []), error.get_body()
 
 
 def http_date(moment: datetime) -> str:
@@ -176,7 +171,7 @@ class EmulatorApplication:
         try:
             operation, uri_params = resolve(request)
         except JsonRESTError as error:
-            status, headers, body = _error_response(error)
+            status, headers, body = error_response(error)
             name = "Unknown"
         else:
             name = operation.name
@@ -190,7 +185,7 @@ class EmulatorApplication:
                 )
                 operation_status = status
             if fault is not None and fault.error is not None:
-                status, headers, body = _error_response(fault.error)
+                status, headers, body = error_response(fault.error)
             elif fault is not None:  # a reset connection: no response at all
                 status, headers, body = 0, {}, b""
         served_at = self.runtime.clock.now()
@@ -224,7 +219,7 @@ class EmulatorApplication:
                 return run()
         except Exception as bug:  # an emulator bug: answer like the service would, keep serving
             logger.exception("Bedrock emulator failed on %s", name)
-            return _error_response(InternalServerException(f"Emulator error in {name}: {bug!r}"))
+            return error_response(InternalServerException(f"Emulator error in {name}: {bug!r}"))
 
     def _serve_control(self, request: EmulatorRequest) -> Response:
         route = self._control_routes.get((request.method, request.path[len(CONTROL_PREFIX) :].rstrip("/") or "/"))
@@ -316,7 +311,7 @@ class EmulatorApplication:
         keys = body["tagKeys"]
         if not isinstance(keys, list) or not all(isinstance(k, str) and k for k in keys):
             raise ControlError("tagKeys must be a list of non-empty strings")
-        cost_explorer_emulator_backends[body.get("accountId", DEFAULT_ACCOUNT_ID)][PARTITION].mark_seen(keys)
+        self.runtime.mark_tag_keys_seen(body.get("accountId", DEFAULT_ACCOUNT_ID), keys)
         return {"tagKeys": keys}
 
     def _seed_custom_model(self, body: dict[str, Any], request: Request) -> dict[str, Any]:

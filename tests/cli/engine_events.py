@@ -3,32 +3,36 @@ a test asserts on it: the step of each resource, the policy violations, the diag
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from pulumi.automation import EngineEvent
 
+from pulumi_bedrock_inference.testing.stack import Steps
 
-class EventLog:
+
+def run_with_steps(operation: Callable[..., Any], **options: Any) -> tuple[Any, dict[str, str]]:
+    """Run ``operation`` (``stack.preview``, ``stack.up``, ...) with ``options``: its result, and the
+    step of each resource (:meth:`Steps.kinds`, a replacement's steps all ``replace``)."""
+    steps = Steps()
+    return operation(on_event=steps, **options), steps.kinds()
+
+
+class EventLog(Steps):
     """Pass as ``on_event=`` to ``preview``/``up``/``refresh``/``destroy``; it keeps every event,
-    also of a run that fails."""
+    also of a run that fails, and (as :class:`Steps`) the step of each resource."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.events: list[EngineEvent] = []
 
     def __call__(self, event: EngineEvent) -> None:
         self.events.append(event)
-
-    def resources(self) -> list[tuple[str, str, str]]:
-        """``(type, name, step)`` of each resource the engine stepped (``create``, ``same``, ``update``,
-        ``delete``, ...), in order; the stack and providers left out."""
-        metadata = [e.resource_pre_event.metadata for e in self.events if e.resource_pre_event]
-        return [
-            (m.type, m.urn.rsplit("::", 1)[-1], m.op.value)
-            for m in metadata
-            if m.type != "pulumi:pulumi:Stack" and not m.type.startswith("pulumi:providers:")
-        ]
+        super().__call__(event)
 
     def steps(self) -> dict[str, str]:
-        """The step of each resource, by resource name."""
-        return {name: step for _, name, step in self.resources()}
+        """The step of each resource (its last, as the engine names it), by resource name."""
+        return {name: step for step, name in self.log}
 
     def policy_violations(self) -> set[tuple[str, str, str]]:
         """``(policy, enforcement level, resource name)`` of every policy event."""

@@ -18,9 +18,10 @@ from pulumi_bedrock_inference.components import InferenceEndpoint, InferenceProf
 from pulumi_bedrock_inference.providers import ApplicationInferenceProfile
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 from pulumi_bedrock_inference.testing.emulator.catalogue import FOUNDATION_MODELS, INFERENCE_PROFILE_GEOGRAPHIES
-from pulumi_bedrock_inference.testing.stack import Steps, cli, emulator_stack, resources
+from pulumi_bedrock_inference.testing.stack import cli, emulator_stack, resources
 
 from .commands import no_credentials
+from .engine_events import run_with_steps
 
 PROJECT = "bedrock-components"
 REGION = "us-east-1"
@@ -49,11 +50,6 @@ def custom_model(bedrock_emulator: BedrockEmulator) -> str:
     return bedrock_emulator.seed_custom_model("tuned-haiku", HAIKU, REGION)
 
 
-def run(operation: Callable[..., Any], **options: Any) -> tuple[Any, dict[str, str]]:
-    steps = Steps()
-    return operation(on_event=steps, **options), steps.kinds()
-
-
 def values(result: Any) -> dict[str, Any]:
     return {key: output.value for key, output in result.outputs.items()}
 
@@ -76,12 +72,12 @@ def test_components_life_cycle(bedrock_emulator: BedrockEmulator, custom_model: 
     with emulator_stack(program(custom_model, tenants, tags), bedrock_emulator, project=PROJECT, config=DEFAULT_TAGS) as stack:
         bedrock_emulator.reset_log()
         with no_credentials():
-            preview, kinds = run(stack.preview)
+            preview, kinds = run_with_steps(stack.preview)
         assert set(kinds.values()) == {"create"}
         assert {"chat-profile", "tuned-deployment", "batch-throughput", "teams[search]", "teams[chat]"} <= set(kinds)
         assert bedrock_emulator.counts() == {}
 
-        up, kinds = run(stack.up)
+        up, kinds = run_with_steps(stack.up)
         assert {kinds[n] for n in ("chat", "tuned", "batch", "teams", "chat-profile", "tuned-deployment",
                                     "batch-throughput", "teams[search]", "teams[chat]")} == {"create"}
         outputs = values(up)
@@ -106,23 +102,23 @@ def test_components_life_cycle(bedrock_emulator: BedrockEmulator, custom_model: 
             assert team_through["Resource"] == profile_models(bedrock_emulator, arn) == [FOUNDATION_MODELS[HAIKU].arn(REGION)]
 
         bedrock_emulator.reset_log()
-        again, kinds = run(stack.preview, expect_no_changes=True)
+        again, kinds = run_with_steps(stack.preview, expect_no_changes=True)
         assert set(kinds.values()) == {"same"}
         assert bedrock_emulator.counts() == {}
 
         stack.workspace.program = program(custom_model, {**tenants, "ads": {}}, tags)
-        added, kinds = run(stack.up)
+        added, kinds = run_with_steps(stack.up)
         assert changed(kinds) == {"teams[ads]": "create"}
         assert values(added)["team_model_ids"] == {**team_ids, "ads": values(added)["team_model_ids"]["ads"]}
 
         stack.workspace.program = program(custom_model, {"search": tenants["search"], "ads": {}}, tags)
-        removed, kinds = run(stack.up)
+        removed, kinds = run_with_steps(stack.up)
         assert changed(kinds) == {"teams[chat]": "delete"}
         remaining = {p["inferenceProfileArn"] for p in bedrock_emulator.client(REGION).list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"]}
         assert team_ids["chat"] not in remaining and team_ids["search"] in remaining
 
         stack.workspace.program = program(custom_model, {"search": {"tags": {"cost-center": "43"}}, "ads": {}}, {"app": "assistant-2"})
-        retagged, kinds = run(stack.up)
+        retagged, kinds = run_with_steps(stack.up)
         for child in ("chat-profile", "tuned-deployment", "batch-throughput", "teams[search]", "teams[ads]"):
             assert kinds[child] == "update", (child, kinds[child])
         assert values(retagged)["chat_model_id"] == chat_arn and values(retagged)["team_model_ids"]["search"] == team_ids["search"]
@@ -132,7 +128,7 @@ def test_components_life_cycle(bedrock_emulator: BedrockEmulator, custom_model: 
         refreshed = stack.refresh()
         assert set(refreshed.summary.resource_changes) == {"same"}
 
-        destroyed, kinds = run(stack.destroy)
+        destroyed, kinds = run_with_steps(stack.destroy)
         assert set(kinds.values()) == {"delete"}
         assert resources(stack) == {}
         client = bedrock_emulator.client(REGION)
@@ -156,12 +152,12 @@ def test_moving_between_on_demand_and_provisioned_replaces_the_child(bedrock_emu
         on_demand = values(stack.up())
         assert on_demand["kind"] == "profile"
         stack.workspace.program = endpoint(True)
-        up, kinds = run(stack.up)
+        up, kinds = run_with_steps(stack.up)
         assert changed(kinds) == {"chat-throughput": "create", "chat-profile": "delete"}
         assert values(up)["kind"] == "provisioned" and ":provisioned-model/" in values(up)["model_id"]
         assert client.list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"] == []
         stack.workspace.program = endpoint(False)
-        back, kinds = run(stack.up)
+        back, kinds = run_with_steps(stack.up)
         assert changed(kinds) == {"chat-profile": "create", "chat-throughput": "delete"}
         assert client.list_provisioned_model_throughputs()["provisionedModelSummaries"] == []
         stack.destroy()
@@ -177,7 +173,7 @@ def test_preview_lets_unknown_inputs_through_to_the_providers_checks(bedrock_emu
 
     with emulator_stack(run_program, bedrock_emulator, project=PROJECT) as stack:
         bedrock_emulator.reset_log()
-        preview, kinds = run(stack.preview)
+        preview, kinds = run_with_steps(stack.preview)
         assert kinds["tuned-deployment"] == "create"
         assert bedrock_emulator.counts() == {}
         up = values(stack.up())
@@ -265,7 +261,7 @@ def test_leaving_a_commitment_waits_for_its_end_then_takes_one_up(bedrock_emulat
         # Once it has ended, the move to on demand is one up.
         past_expiry(bedrock_emulator, arn)
         stack.workspace.program = committed(None)
-        up, kinds = run(stack.up)
+        up, kinds = run_with_steps(stack.up)
         assert kinds["batch-throughput"] == "delete" and throughputs(bedrock_emulator) == []
         assert ":application-inference-profile/" in values(up)["model_id"]
         stack.destroy()
@@ -288,7 +284,7 @@ def test_protect_commitment_is_lifted_with_the_command_the_engine_names(bedrock_
         # delete while the commitment runs, deleting nothing
         stack.workspace.program = committed(1, protect_commitment=False)
         bedrock_emulator.reset_log()
-        assert set(run(stack.up)[1].values()) == {"same"} and aws_writes(bedrock_emulator) == set()
+        assert set(run_with_steps(stack.up)[1].values()) == {"same"} and aws_writes(bedrock_emulator) == set()
         assert resources(stack)["batch-throughput"].get("protect", False) is False
         with pytest.raises(auto.CommandError, match="CommitmentNotExpired") as refused:
             stack.destroy()
@@ -337,7 +333,7 @@ def test_children_named_the_old_way_and_renamed_tenants_keep_their_profiles(bedr
 
         stack.workspace.program = new_program({"search": {}, "chat": {}})
         bedrock_emulator.reset_log()
-        up, kinds = run(stack.up)
+        up, kinds = run_with_steps(stack.up)
         assert kinds["teams[search]"] in ("same", "update") and kinds["teams[chat]"] in ("same", "update")
         assert values(up)["ids"] == {"search": before["teams-search"], "chat": before["teams-chat"]}
         assert aws_writes(bedrock_emulator) <= {"TagResource", "UntagResource"}
@@ -347,7 +343,7 @@ def test_children_named_the_old_way_and_renamed_tenants_keep_their_profiles(bedr
                  bedrock_emulator.client(REGION).list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"]}
         stack.workspace.program = new_program({"find": {"previous_keys": ["search"]}, "chat": {}})
         bedrock_emulator.reset_log()
-        renamed, kinds = run(stack.up)
+        renamed, kinds = run_with_steps(stack.up)
         assert kinds["teams[find]"] == "update"
         assert values(renamed)["ids"]["find"] == before["teams-search"]
         assert aws_writes(bedrock_emulator) <= {"TagResource", "UntagResource"}

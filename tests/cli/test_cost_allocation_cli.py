@@ -12,9 +12,10 @@ import pulumi
 from pulumi_bedrock_inference.components import InferenceProfileSet
 from pulumi_bedrock_inference.providers.cost_allocation_tags import CostAllocationTags
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
-from pulumi_bedrock_inference.testing.stack import Steps, emulator_stack, resources
+from pulumi_bedrock_inference.testing.stack import emulator_stack, resources
 
 from .commands import no_credentials
+from .engine_events import run_with_steps
 
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 
@@ -22,12 +23,6 @@ HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 def statuses(emulator: BedrockEmulator) -> dict[str, str]:
     listed = emulator.cost_explorer_client().list_cost_allocation_tags(Type="UserDefined")["CostAllocationTags"]
     return {tag["TagKey"]: tag["Status"] for tag in listed}
-
-
-def kinds_of(operation: Callable[..., object], **options: object) -> dict[str, str]:
-    steps = Steps()
-    operation(on_event=steps, **options)
-    return steps.kinds()
 
 
 def test_cost_allocation_tags_life_cycle(bedrock_emulator: BedrockEmulator) -> None:
@@ -39,7 +34,7 @@ def test_cost_allocation_tags_life_cycle(bedrock_emulator: BedrockEmulator) -> N
     with emulator_stack(program, bedrock_emulator, project="cost-loop") as stack:
         bedrock_emulator.reset_log()
         with no_credentials():
-            assert kinds_of(stack.preview) == {"billing-keys": "create"}
+            assert run_with_steps(stack.preview)[1] == {"billing-keys": "create"}
         assert bedrock_emulator.counts() == {}
 
         # billing has seen neither key yet: pending, and the run succeeds saying what happens next
@@ -48,12 +43,12 @@ def test_cost_allocation_tags_life_cycle(bedrock_emulator: BedrockEmulator) -> N
         assert "pending" in up.stdout and "24 hours" in up.stdout
 
         bedrock_emulator.mark_tag_keys_seen(["tenant", "cost-center"])
-        assert kinds_of(stack.up) == {"billing-keys": "update"}
+        assert run_with_steps(stack.up)[1] == {"billing-keys": "update"}
         assert statuses(bedrock_emulator) == {"tenant": "Active", "cost-center": "Active"}
         assert sorted(resources(stack)["billing-keys"]["outputs"]["activated_keys"]) == ["cost-center", "tenant"]
 
         bedrock_emulator.reset_log()
-        assert kinds_of(stack.preview, expect_no_changes=True) == {"billing-keys": "same"}
+        assert run_with_steps(stack.preview, expect_no_changes=True)[1] == {"billing-keys": "same"}
         assert bedrock_emulator.counts() == {}
 
         # deactivated by hand: refresh finds it, the next up activates it again
@@ -61,11 +56,11 @@ def test_cost_allocation_tags_life_cycle(bedrock_emulator: BedrockEmulator) -> N
             CostAllocationTagsStatus=[{"TagKey": "tenant", "Status": "Inactive"}])
         stack.refresh()
         assert resources(stack)["billing-keys"]["outputs"]["inactive_keys"] == ["tenant"]
-        assert kinds_of(stack.up) == {"billing-keys": "update"}
+        assert run_with_steps(stack.up)[1] == {"billing-keys": "update"}
         assert statuses(bedrock_emulator)["tenant"] == "Active"
 
         bedrock_emulator.reset_log()
-        assert kinds_of(stack.destroy) == {"billing-keys": "delete"}
+        assert run_with_steps(stack.destroy)[1] == {"billing-keys": "delete"}
         assert "UpdateCostAllocationTagsStatus" not in bedrock_emulator.counts()
         assert statuses(bedrock_emulator) == {"tenant": "Active", "cost-center": "Active"}
 

@@ -38,6 +38,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 VERSION = (HERE / "VERSION").read_text().strip()
+PINNED: tuple[int, ...] = tuple(int(part) for part in VERSION.split("."))  # VERSION as version_of reads a CLI's
 MINIMUM = (3, 221, 0)  # policy packs run through the language host (or its fallback) from 3.221 on
 SDK_MODULE = "github.com/pulumi/pulumi/sdk/v3"
 CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
@@ -71,15 +72,20 @@ def version_of(pulumi: Path) -> tuple[int, int, int] | None:
 
 def locate() -> Path | None:
     """The bin folder of a usable CLI: the user's ``pulumi`` (new enough), else the cached build."""
+    found = locate_with_version()
+    return found[0] if found else None
+
+
+def locate_with_version() -> tuple[Path, tuple[int, ...]] | None:
+    """:func:`locate`'s bin folder and the version its ``pulumi`` reports."""
     on_path = shutil.which("pulumi")
     if on_path:
         found = version_of(Path(on_path))
         if found and found >= MINIMUM:
-            return Path(on_path).resolve().parent
+            return Path(on_path).resolve().parent, found
     cached = cached_bin()
-    wanted = tuple(int(part) for part in VERSION.split("."))
-    if all((cached / name).exists() for name in ("pulumi", *launcher_names())) and version_of(cached / "pulumi") == wanted:
-        return cached
+    if all((cached / name).exists() for name in ("pulumi", *launcher_names())) and version_of(cached / "pulumi") == PINNED:
+        return cached, PINNED
     return None
 
 
@@ -122,7 +128,9 @@ def build() -> Path:
     say(f"(Go's own caches are reused; {COLD_BUILD})")
     env = {**os.environ, "CGO_ENABLED": "0"}
     start = time.monotonic()
-    staging = Path(tempfile.mkdtemp(prefix="bin-", dir=target.parent.parent if target.parent.parent.exists() else None))
+    # staged beside the target, so the rename below stays on one filesystem
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="bin-", dir=target.parent))
     try:
         run(["go", "mod", "download", "-x"] if os.environ.get("PULUMI_CLI_BUILD_VERBOSE") else ["go", "mod", "download"],
             "downloading modules", env)
@@ -132,14 +140,13 @@ def build() -> Path:
             # module-cache files are read-only and not executable: copy, then set the mode
             shutil.copyfile(sdk_dir / relative, staging / Path(relative).name)
             (staging / Path(relative).name).chmod(0o755)
-        target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     found = version_of(target / "pulumi")
-    if found != tuple(int(part) for part in VERSION.split(".")):
+    if found != PINNED:
         raise SystemExit(f"[pulumi-cli] the built CLI reports version {found}, not {VERSION}")
     say(f"built pulumi v{VERSION} in {time.monotonic() - start:.0f} s: {target}")
     return target
@@ -151,7 +158,8 @@ def main() -> int:
     parser.add_argument("--if-possible", action="store_true",
                         help="without a CLI and without Go, say so in one line and exit 0 instead of failing")
     args = parser.parse_args()
-    found = locate()
+    located = locate_with_version()
+    found = located[0] if located else None
     if found is None and args.if_possible and not shutil.which("go"):
         say("no `pulumi` >= 3.221 on PATH and no Go to build one: the real-engine tests (tests/cli) will be "
             "skipped; `make cli` after installing Go 1.26 builds the CLI")
@@ -161,8 +169,8 @@ def main() -> int:
             return 1
         print(found)
         return 0
-    if found is not None:
-        say(f"using pulumi {'.'.join(map(str, version_of(found / 'pulumi') or ()))} at {found}")
+    if located is not None:
+        say(f"using pulumi {'.'.join(map(str, located[1]))} at {found}")
         print(found)
         return 0
     print(build())

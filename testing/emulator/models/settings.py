@@ -114,6 +114,27 @@ class EmulatorRuntime:
         with self._lock:
             return {op: list(q) for op, q in self._forced_failures.items() if q}
 
+    # Billing's view of tag keys (:attr:`tag_keys`), on this runtime's clock and durations.
+
+    def tags_applied(self, account: str, arn: str, keys: Iterable[str]) -> None:
+        """``arn`` carries ``keys`` from now on."""
+        self.tag_keys.applied(account, arn, keys, self.clock.now())
+
+    def tags_removed(self, account: str, arn: str, keys: Iterable[str]) -> None:
+        """``arn`` no longer carries ``keys``: billing has seen those it carried long enough."""
+        self.tag_keys.removed(account, arn, keys, self.clock.now(), self._tag_seen_delay())
+
+    def mark_tag_keys_seen(self, account: str, keys: Iterable[str]) -> None:
+        """Billing has seen ``keys`` of ``account`` now."""
+        self.tag_keys.mark_seen(account, keys, self.clock.now())
+
+    def tag_keys_seen(self, account: str) -> dict[str, datetime]:
+        """Tag key → when billing saw it, for ``account``, as of now."""
+        return self.tag_keys.seen(account, self.clock.now(), self._tag_seen_delay())
+
+    def _tag_seen_delay(self) -> timedelta:
+        return timedelta(seconds=self.durations.cost_allocation_tag_seen)
+
     def set_token_semantics(self, semantics: str) -> None:
         if semantics not in TOKEN_SEMANTICS:
             raise ValueError(f"token semantics must be one of {', '.join(TOKEN_SEMANTICS)}, not {semantics!r}")

@@ -3,9 +3,7 @@ a create with tags gets, on moto's tagger."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Iterable
-
 
 from ..exceptions import ResourceNotFoundException, TooManyTagsException, ValidationException
 from .base import RegionalBackend
@@ -36,14 +34,13 @@ class Tagging(RegionalBackend):
     def _apply_tags(self, arn: str, tags: list[dict[str, str]] | None) -> None:
         if tags:
             self.tagger.tag_resource(arn, [{"Key": t["key"], "Value": t["value"]} for t in tags])
-            self.runtime.tag_keys.applied(self.account_id, arn, [t["key"] for t in tags], self._now())
+            self.runtime.tags_applied(self.account_id, arn, [t["key"] for t in tags])
 
     def _remove_tags(self, arn: str, keys: Iterable[str] | None = None) -> None:
         """Untag ``keys`` of ``arn`` (all of them by default), telling billing's observations."""
         present = [t["Key"] for t in self.tagger.list_tags_for_resource(arn)["Tags"]]
         removed = present if keys is None else [k for k in keys if k in present]
-        delay = timedelta(seconds=self.runtime.durations.cost_allocation_tag_seen)
-        self.runtime.tag_keys.removed(self.account_id, arn, removed, self._now(), delay)
+        self.runtime.tags_removed(self.account_id, arn, removed)
         if keys is None:
             self.tagger.delete_all_tags_for_resource(arn)
         else:
