@@ -16,9 +16,7 @@ process per deployment:
 
 from __future__ import annotations
 
-import os
 import secrets
-from contextlib import contextmanager
 from typing import Any, Iterator
 
 import pytest
@@ -26,7 +24,9 @@ import pytest
 from pulumi_bedrock_inference.providers.inference_profile import ApplicationInferenceProfileProvider
 from pulumi_bedrock_inference.providers.provisioned_throughput import ProvisionedModelThroughputProvider
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
-from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess, with_provider
+from pulumi_bedrock_inference.testing.engine import with_provider
+
+from .conftest import deployment
 
 PROFILE_URN = "urn:pulumi:dev::proj::pulumi-python:dynamic/bedrock:ApplicationInferenceProfile::chat"
 THROUGHPUT_URN = "urn:pulumi:dev::proj::pulumi-python:dynamic/bedrock:ProvisionedModelThroughput::pt"
@@ -40,14 +40,6 @@ def semantics(request: pytest.FixtureRequest, bedrock_emulator: BedrockEmulator)
         yield request.param
     finally:
         bedrock_emulator.set_token_semantics("ec2")
-
-
-@contextmanager
-def deployment() -> Iterator[DynamicProviderProcess]:
-    """A new provider process, as the engine starts for each deployment."""
-    with DynamicProviderProcess(env=dict(os.environ), project="proj") as process:
-        process.configure({"aws:region": "us-east-1"})
-        yield process
 
 
 def profile(**values: Any) -> dict[str, Any]:
