@@ -16,7 +16,6 @@ renames" and "Resource options" describe them:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pulumi
@@ -31,15 +30,6 @@ from .commands import live_resources
 
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 PROFILE = "pulumi-python:dynamic/bedrock:ApplicationInferenceProfile"
-
-
-@pytest.fixture(params=["ec2", "ignore"])
-def token_semantics(request: pytest.FixtureRequest, bedrock_emulator: BedrockEmulator) -> Iterator[str]:
-    bedrock_emulator.set_token_semantics(request.param)
-    try:
-        yield request.param
-    finally:
-        bedrock_emulator.set_token_semantics("ec2")
 
 
 def writes(emulator: BedrockEmulator) -> list[tuple[str, str]]:
