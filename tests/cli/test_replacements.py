@@ -24,7 +24,7 @@ from pulumi import automation as auto
 
 from pulumi_bedrock_inference.providers import ApplicationInferenceProfile, ProvisionedModelThroughput
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
-from pulumi_bedrock_inference.testing.stack import emulator_stack
+from pulumi_bedrock_inference.testing.stack import emulator_stack, resources
 
 from .commands import live_resources
 
@@ -41,10 +41,6 @@ def writes(emulator: BedrockEmulator) -> list[tuple[str, str]]:
             logged.append((operation, params.get("inferenceProfileName") or params.get("provisionedModelName")
                            or params.get("inferenceProfileIdentifier") or params.get("provisionedModelId")))
     return logged
-
-
-def urn_of(stack: auto.Stack, name: str) -> str:
-    return next(r["urn"] for r in stack.export_stack().deployment["resources"] if r["urn"].endswith("::" + name))
 
 
 def test_replacing_input_and_replacement_trigger_create_first_explicit_name_deletes_first(
@@ -96,7 +92,7 @@ def test_up_replace_with_delete_before_replace_makes_a_new_profile_under_the_sam
 
     with emulator_stack(program, bedrock_emulator) as stack:
         name, arn = stack.up().outputs["chat"].value
-        urn = urn_of(stack, "chat")
+        urn = resources(stack)["chat"]["urn"]
         bedrock_emulator.reset_log()
         preview = stack.preview(replace=[urn])
         assert preview.change_summary == {"replace": 1, "same": 1}
@@ -123,7 +119,7 @@ def test_up_replace_without_delete_before_replace_deletes_the_profile_it_kept(
         name, arn = stack.up().outputs["chat"].value
         bedrock_emulator.reset_log()
 
-        replaced = stack.up(replace=[urn_of(stack, "chat")])
+        replaced = stack.up(replace=[resources(stack)["chat"]["urn"]])
 
         # The create sends the old name and client token, and AWS answers with the old profile
         # (under both readings of client tokens: it still exists); the engine then deletes it.
