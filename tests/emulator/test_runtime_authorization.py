@@ -23,9 +23,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pulumi_bedrock_inference.testing.emulator import (
@@ -69,11 +67,6 @@ def profile_grant(profile: str, regions: list[str], model: str = HAIKU, actions:
         statement(actions, [fm_arn(r, model) for r in regions],
                   Condition={"ArnEquals": {"bedrock:InferenceProfileArn": profile}}),
     )
-
-
-@pytest.fixture
-def runtime(bedrock_emulator: BedrockEmulator) -> Any:
-    return boto3.client("bedrock-runtime", config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
 
 
 def _profile(bedrock: Any, source: str, name: str = "app") -> str:
