@@ -1,6 +1,8 @@
 """Bad stack config and bad inputs under the real engine (issue 14, 3h): what users see in the
 CLI's output. Every problem is reported at check time, naming the config key or input field and
-the rule, with no AWS call; refresh (which runs no check) refuses with the same message.
+the rule, with no AWS call. Refresh runs no check and configures the provider with the stack config
+recorded by the last ``up``: a bad value set since then does not stop it, and the next ``up``
+refuses it with the same message.
 
 The engine renders each check failure as ``<type> resource '<name>': property <field> value
 <value> has a problem: <reason>`` (``GetResourcePropertyInvalidValueError``); for a stack config
@@ -60,7 +62,7 @@ def test_bad_stack_config_and_bad_inputs_are_named_before_any_aws_call(bedrock_e
 def test_refresh_uses_the_stack_config_of_the_last_up(bedrock_emulator: BedrockEmulator) -> None:
     # Refresh configures the provider from the default provider's inputs recorded in state by the
     # last `up`, not from the current stack config: a bad aws:region set since then is not seen.
-    # (README "Configuration" says refresh refuses a bad config; under the real engine it does not.)
+    # (README "Configuration": config changed since then takes effect, and is refused, at the next `up`.)
     def program() -> None:
         pulumi.export("arn", ApplicationInferenceProfile("chat", model_source={"copy_from": HAIKU}).arn)
 

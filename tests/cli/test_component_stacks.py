@@ -20,7 +20,7 @@ from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 from pulumi_bedrock_inference.testing.emulator.catalogue import FOUNDATION_MODELS, INFERENCE_PROFILE_GEOGRAPHIES
 from pulumi_bedrock_inference.testing.stack import cli, emulator_stack, resources
 
-from .commands import no_credentials
+from .commands import live_resources, no_credentials
 from .engine_events import run_with_steps
 
 PROJECT = "bedrock-components"
@@ -114,7 +114,7 @@ def test_components_life_cycle(bedrock_emulator: BedrockEmulator, custom_model: 
         stack.workspace.program = program(custom_model, {"search": tenants["search"], "ads": {}}, tags)
         removed, kinds = run_with_steps(stack.up)
         assert changed(kinds) == {"teams[chat]": "delete"}
-        remaining = {p["inferenceProfileArn"] for p in bedrock_emulator.client(REGION).list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"]}
+        remaining = {arn for _, arn in live_resources(bedrock_emulator, REGION)["profile"]}
         assert team_ids["chat"] not in remaining and team_ids["search"] in remaining
 
         stack.workspace.program = program(custom_model, {"search": {"tags": {"cost-center": "43"}}, "ads": {}}, {"app": "assistant-2"})
@@ -131,10 +131,7 @@ def test_components_life_cycle(bedrock_emulator: BedrockEmulator, custom_model: 
         destroyed, kinds = run_with_steps(stack.destroy)
         assert set(kinds.values()) == {"delete"}
         assert resources(stack) == {}
-        client = bedrock_emulator.client(REGION)
-        assert client.list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"] == []
-        assert client.list_custom_model_deployments()["modelDeploymentSummaries"] == []
-        assert client.list_provisioned_model_throughputs()["provisionedModelSummaries"] == []
+        assert live_resources(bedrock_emulator, REGION) == {"profile": [], "deployment": [], "throughput": []}
 
 
 def endpoint(provisioned: bool) -> Callable[[], None]:
@@ -147,7 +144,6 @@ def endpoint(provisioned: bool) -> Callable[[], None]:
 
 
 def test_moving_between_on_demand_and_provisioned_replaces_the_child(bedrock_emulator: BedrockEmulator) -> None:
-    client = bedrock_emulator.client(REGION)
     with emulator_stack(endpoint(False), bedrock_emulator, project=PROJECT) as stack:
         on_demand = values(stack.up())
         assert on_demand["kind"] == "profile"
@@ -155,11 +151,11 @@ def test_moving_between_on_demand_and_provisioned_replaces_the_child(bedrock_emu
         up, kinds = run_with_steps(stack.up)
         assert changed(kinds) == {"chat-throughput": "create", "chat-profile": "delete"}
         assert values(up)["kind"] == "provisioned" and ":provisioned-model/" in values(up)["model_id"]
-        assert client.list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"] == []
+        assert live_resources(bedrock_emulator, REGION)["profile"] == []
         stack.workspace.program = endpoint(False)
         back, kinds = run_with_steps(stack.up)
         assert changed(kinds) == {"chat-profile": "create", "chat-throughput": "delete"}
-        assert client.list_provisioned_model_throughputs()["provisionedModelSummaries"] == []
+        assert live_resources(bedrock_emulator, REGION)["throughput"] == []
         stack.destroy()
 
 
@@ -227,7 +223,7 @@ def aws_writes(emulator: BedrockEmulator) -> set[str]:
 
 
 def throughputs(emulator: BedrockEmulator) -> list[str]:
-    return [t["provisionedModelArn"] for t in emulator.client(REGION).list_provisioned_model_throughputs()["provisionedModelSummaries"]]
+    return [arn for _, arn in live_resources(emulator, REGION)["throughput"]]
 
 
 def past_expiry(emulator: BedrockEmulator, arn: str) -> None:
@@ -339,8 +335,7 @@ def test_children_named_the_old_way_and_renamed_tenants_keep_their_profiles(bedr
         assert aws_writes(bedrock_emulator) <= {"TagResource", "UntagResource"}
 
         # a renamed tenant names its previous key: same profile, same ARN and AWS name, tag updated
-        names = {p["inferenceProfileArn"]: p["inferenceProfileName"] for p in
-                 bedrock_emulator.client(REGION).list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"]}
+        names = {arn: name for name, arn in live_resources(bedrock_emulator, REGION)["profile"]}
         stack.workspace.program = new_program({"find": {"previous_keys": ["search"]}, "chat": {}})
         bedrock_emulator.reset_log()
         renamed, kinds = run_with_steps(stack.up)
@@ -348,7 +343,6 @@ def test_children_named_the_old_way_and_renamed_tenants_keep_their_profiles(bedr
         assert values(renamed)["ids"]["find"] == before["teams-search"]
         assert aws_writes(bedrock_emulator) <= {"TagResource", "UntagResource"}
         assert tags_of(bedrock_emulator, before["teams-search"])["tenant"] == "find"
-        after = {p["inferenceProfileArn"]: p["inferenceProfileName"] for p in
-                 bedrock_emulator.client(REGION).list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"]}
+        after = {arn: name for name, arn in live_resources(bedrock_emulator, REGION)["profile"]}
         assert after == names
         stack.destroy()

@@ -32,11 +32,11 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
-from pulumi_bedrock_inference.testing.stack import emulator_stack, project_program
+from pulumi_bedrock_inference.testing.stack import emulator_stack, project_program, resources
 
 from .engine_events import EventLog
 from .policy_pack import ROOT, runnable_policy_pack
-from .commands import no_credentials
+from .commands import live_resources, no_credentials
 
 EXAMPLES = ROOT / "examples"
 REGION = "us-east-1"
@@ -45,16 +45,12 @@ NOVA_MICRO = "amazon.nova-micro-v1:0"
 WORKFLOW_POLICY_CONFIG = ROOT / "policy-pack" / "config.json"
 
 
-def bedrock_resources(emulator: BedrockEmulator) -> dict[str, list[str]]:
-    client = emulator.client(REGION)
-    return {
-        "profiles": [p["inferenceProfileArn"] for p in client.list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"]],
-        "deployments": [d["customModelDeploymentArn"] for d in client.list_custom_model_deployments()["modelDeploymentSummaries"]],
-        "throughputs": [t["provisionedModelArn"] for t in client.list_provisioned_model_throughputs()["provisionedModelSummaries"]],
-    }
+def live_arns(emulator: BedrockEmulator, kind: str) -> list[str]:
+    """The ARNs of the emulator's live resources of ``kind`` (``profile``, ``deployment``, ``throughput``)."""
+    return [arn for _, arn in live_resources(emulator, REGION)[kind]]
 
 
-NOTHING = {"profiles": [], "deployments": [], "throughputs": []}
+NOTHING = {"profile": [], "deployment": [], "throughput": []}
 
 
 def tags_of(emulator: BedrockEmulator, arn: str) -> dict[str, str]:
@@ -62,7 +58,8 @@ def tags_of(emulator: BedrockEmulator, arn: str) -> dict[str, str]:
 
 
 def saved_resources(stack: auto.Stack) -> dict[str, dict[str, Any]]:
-    """The resources in the stack's saved state (``pulumi stack export``), by name."""
+    """Every entry of the stack's saved state (``pulumi stack export``) by name, the stack and its
+    providers included: what an emptied or unchanged state is compared by."""
     return {r["urn"].rsplit("::", 1)[-1]: r for r in stack.export_stack().deployment.get("resources", [])}
 
 
@@ -97,14 +94,14 @@ def check_team_cost_allocation(run: Run, up: auto.UpResult, steps: dict[str, str
     teams = ("search", "support", "analytics")
     model_ids = outputs(up)["model_ids"]
     assert sorted(model_ids) == sorted(teams)
-    assert sorted(bedrock_resources(run.emulator)["profiles"]) == sorted(model_ids.values())
+    assert sorted(live_arns(run.emulator, "profile")) == sorted(model_ids.values())
     cost_centers = set()
     for team, arn in model_ids.items():
         tags = tags_of(run.emulator, arn)
         assert tags["team"] == team and tags["app"] == "assistant"
         cost_centers.add(tags["cost-center"])
     assert len(cost_centers) == 3
-    assert not [r for r in saved_resources(run.stack).values() if r["type"].startswith("aws:")]
+    assert not [r for r in resources(run.stack).values() if r["type"].startswith("aws:")]
     # the emulator's billing sees a key on a resource at once (durations 0): active after the first up
     assert outputs(up)["cost_allocation_tags"] == {"active": ["team", "cost-center"], "pending": []}
     listed = run.emulator.cost_explorer_client().list_cost_allocation_tags()["CostAllocationTags"]
@@ -118,11 +115,11 @@ def setup_provisioned_endpoint(emulator: BedrockEmulator) -> dict[str, str]:
 
 
 def check_provisioned_endpoint(run: Run, up: auto.UpResult, steps: dict[str, str]) -> None:
-    (arn,) = bedrock_resources(run.emulator)["throughputs"]
+    (arn,) = live_arns(run.emulator, "throughput")
     described = run.emulator.client(REGION).get_provisioned_model_throughput(provisionedModelId=arn)
     assert "commitmentDuration" not in described and described["modelUnits"] == 1
     assert outputs(up)["model_id"] == arn and outputs(up).get("commitment_expiration_time") is None
-    assert not saved_resources(run.stack)["batch-summaries-throughput"].get("protect", False)
+    assert not resources(run.stack)["batch-summaries-throughput"].get("protect", False)
 
 
 def setup_custom_model(emulator: BedrockEmulator) -> dict[str, str]:
@@ -130,7 +127,7 @@ def setup_custom_model(emulator: BedrockEmulator) -> dict[str, str]:
 
 
 def check_custom_model(run: Run, up: auto.UpResult, steps: dict[str, str]) -> None:
-    (deployment,) = bedrock_resources(run.emulator)["deployments"]
+    (deployment,) = live_arns(run.emulator, "deployment")
     assert outputs(up)["model_id"] == deployment and outputs(up)["serving"] == run.user_config["customModelArn"]
     v2 = run.emulator.seed_custom_model("support-tuned-v2", NOVA_MICRO, REGION)
     run.stack.set_config("customModelArn", auto.ConfigValue(v2))  # `pulumi config set customModelArn <v2>`
@@ -149,7 +146,7 @@ def check_acme_stack(run: Run, up: auto.UpResult, steps: dict[str, str]) -> None
     components = [name for type_, name in saved_types(run.stack) if type_ == "acme:ai:ModelEndpoint"]
     assert all(steps[name] == "create" for name in components)
     assert components
-    profiles = bedrock_resources(run.emulator)["profiles"]
+    profiles = live_arns(run.emulator, "profile")
     for arn in profiles:
         tags = tags_of(run.emulator, arn)
         assert tags["managed-by"] == "acme-ai-platform" and re.fullmatch(r"cc-\d{4}", tags["cost-center"]) and tags["team"]
@@ -238,7 +235,7 @@ def test_example_preview_up_no_change_refresh_destroy(example_run: Run, policy_p
     stack.destroy(on_event=destroyed)
     assert set(destroyed.steps().values()) == {"delete"} and destroyed.steps().keys() == deployed.steps().keys()
     assert saved_resources(stack) == {}
-    assert bedrock_resources(run.emulator) == NOTHING
+    assert live_resources(run.emulator, REGION) == NOTHING
 
 
 def test_the_committed_provisioned_endpoint_through_its_whole_life(bedrock_emulator: BedrockEmulator, policy_pack: Path) -> None:
@@ -260,7 +257,7 @@ def test_the_committed_provisioned_endpoint_through_its_whole_life(bedrock_emula
         up = stack.up(on_event=deployed)
         assert deployed.steps() == previewed.steps()
         arn = outputs(up)["model_id"]
-        saved = saved_resources(stack)["batch-summaries-throughput"]
+        saved = resources(stack)["batch-summaries-throughput"]
         assert not saved.get("protect", False)  # the provider, not protect, keeps the commitment (one-up moves once it ends)
         described = client.get_provisioned_model_throughput(provisionedModelId=arn)
         assert described["commitmentDuration"] == "OneMonth" and described["status"] == "InService"
@@ -280,7 +277,7 @@ def test_the_committed_provisioned_endpoint_through_its_whole_life(bedrock_emula
         assert "Nothing was deleted" in str(refused.value) and "commitmentExpirationTime" in str(refused.value)
         assert bedrock_emulator.count("GetProvisionedModelThroughput") >= 1
         assert bedrock_emulator.count("DeleteProvisionedModelThroughput") == 0
-        assert bedrock_resources(bedrock_emulator)["throughputs"] == [arn]
+        assert live_arns(bedrock_emulator, "throughput") == [arn]
         assert client.get_provisioned_model_throughput(provisionedModelId=arn)["status"] == "InService"
         assert saved_resources(stack) == state_before
 
@@ -293,7 +290,7 @@ def test_the_committed_provisioned_endpoint_through_its_whole_life(bedrock_emula
         assert set(destroyed.steps().values()) == {"delete"} and destroyed.steps().keys() == deployed.steps().keys()
         assert [r["params"].get("provisionedModelId") for r in bedrock_emulator.requests("DeleteProvisionedModelThroughput")] == [arn]
         assert saved_resources(stack) == {}
-    assert bedrock_resources(bedrock_emulator) == NOTHING
+    assert live_resources(bedrock_emulator, REGION) == NOTHING
 
 
 def test_the_platform_package_refuses_an_unapproved_model_before_any_aws_call(

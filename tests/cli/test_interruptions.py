@@ -1,8 +1,9 @@
 """Interrupted ``pulumi up`` under the real engine (issue 14, 3f), during a create's wait:
 
-- SIGINT (Ctrl-C) to the CLI: the engine calls the provider's Cancel, the wait ends at once with
-  the resumable message (the resource keeps existing in AWS; the next ``pulumi up`` resumes it),
-  the resource is left alone, and the next ``up`` finishes on that same resource: no duplicate.
+- SIGINT (Ctrl-C) to the CLI: the engine calls the provider's Cancel, the wait ends at once (in
+  its sleep between polls, without another poll) with the resumable message (the resource keeps
+  existing in AWS; the next ``pulumi up`` resumes it), the resource is left alone, and the next
+  ``up`` finishes on that same resource: no duplicate.
 - SIGKILL of the CLI: the stack stays locked and holds a pending create; ``pulumi cancel`` removes
   the lock, the next ``up`` warns about the pending operation and resumes the same resource, and
   ``pulumi refresh --clear-pending-creates`` clears the pending operation: one resource in the end.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import gc
 import inspect
 import os
+import re
 import shutil
 import signal
 import threading
@@ -28,6 +30,7 @@ from pulumi import automation as auto
 from pulumi.runtime.stack import run_in_stack
 
 from pulumi_bedrock_inference.providers import CustomModelDeployment, ProvisionedModelThroughput
+from pulumi_bedrock_inference.providers import custom_model_deployment, provisioned_throughput
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 from pulumi_bedrock_inference.testing.stack import emulator_stack
 
@@ -36,8 +39,8 @@ from .commands import live_resources, run_pulumi
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 WAIT = 600.0
 """Seconds (emulator clock) a create takes: long enough that the CLI is stopped mid-wait."""
-PROMPT_STOP = 20.0
-"""Seconds a Ctrl-C may take to end the run: the engine's shutdown, not the next poll (30 s away)."""
+HANG_GUARD = 60.0
+"""Seconds a test waits for an interrupted run to end before it fails as hung."""
 
 
 @pytest.fixture(autouse=True)
@@ -116,39 +119,52 @@ def wait_for(condition: Callable[[], bool], seconds: float = 60.0) -> None:
         time.sleep(0.2)
 
 
-def resource(kind: str, emulator: BedrockEmulator) -> tuple[Callable[[], None], str, str]:
-    """A program with one resource of ``kind`` whose create waits; its live-resource key and Get operation."""
+def resource(kind: str, emulator: BedrockEmulator) -> tuple[Callable[[], None], str, str, float]:
+    """A program with one resource of ``kind`` whose create waits; its live-resource key, Get
+    operation and the create wait's first sleep between polls (seconds)."""
     if kind == "throughput":
         emulator.set_durations(provisioned_throughput_create=WAIT)
 
         def program() -> None:
             pulumi.export("arn", ProvisionedModelThroughput("pt", model_arn=HAIKU, model_units=1).provisioned_model_arn)
 
-        return program, "throughput", "GetProvisionedModelThroughput"
+        return program, "throughput", "GetProvisionedModelThroughput", provisioned_throughput.CREATED.delay
     custom_model = emulator.seed_custom_model("tuned", HAIKU)
     emulator.set_durations(custom_model_deployment_create=WAIT)
 
     def program() -> None:
         pulumi.export("arn", CustomModelDeployment("tuned", model_arn=custom_model).arn)
 
-    return program, "deployment", "GetCustomModelDeployment"
+    return program, "deployment", "GetCustomModelDeployment", custom_model_deployment.CREATED.delay
+
+
+def stopped_after(message: str) -> int:
+    """Seconds of waiting that the Interrupted message reports (the provider's own measure)."""
+    found = re.search(r"stopped after (?:(\d+)h)?(?:(\d+)m)?(\d+)s:", message)
+    assert found, message
+    hours, minutes, seconds = (int(part or 0) for part in found.groups())
+    return 3600 * hours + 60 * minutes + seconds
 
 
 @pytest.mark.parametrize("kind", ["throughput", "deployment"])
 def test_ctrl_c_during_a_create_wait_resumes_without_a_duplicate(bedrock_emulator: BedrockEmulator, kind: str) -> None:
-    program, live_key, get = resource(kind, bedrock_emulator)
+    program, live_key, get, first_sleep = resource(kind, bedrock_emulator)
     with emulator_stack(program, bedrock_emulator) as stack:
         with up_in_background(stack) as (outcome, cli_process):
             wait_for(lambda: bedrock_emulator.count(get) >= 1)  # the create was sent; the wait polls
-            interrupted_at = time.monotonic()
+            polls = bedrock_emulator.count(get)
             os.kill(cli_process(), signal.SIGINT)
-            wait_for(lambda: bool(outcome), PROMPT_STOP)
+            wait_for(lambda: bool(outcome), HANG_GUARD)
         [(name, arn)] = live_resources(bedrock_emulator)[live_key]
         message = str(outcome["error"])
         assert f'"{name}"' in message and "Interrupted: stopped after" in message
         assert f"{arn} keeps existing" in message and "Run `pulumi up` again" in message
         assert "was deleted" not in message
-        assert time.monotonic() - interrupted_at < PROMPT_STOP
+        # Ctrl-C ended the wait without another poll, and inside the sleep after the first poll: a
+        # sleep that ran its course would report at least that sleep (the stop is checked before each
+        # poll, so the poll count alone cannot tell the two apart).
+        assert bedrock_emulator.count(get) == polls
+        assert stopped_after(message) < first_sleep
         assert "pending_operations" not in stack.export_stack().deployment  # a failed create: nothing recorded
 
         bedrock_emulator.advance(WAIT)
@@ -160,7 +176,7 @@ def test_ctrl_c_during_a_create_wait_resumes_without_a_duplicate(bedrock_emulato
 
 
 def test_sigkill_during_a_create_wait_then_cancel_up_and_clear_pending_creates(bedrock_emulator: BedrockEmulator) -> None:
-    program, live_key, get = resource("throughput", bedrock_emulator)
+    program, live_key, get, _ = resource("throughput", bedrock_emulator)
     with emulator_stack(program, bedrock_emulator) as stack:
         with up_in_background(stack) as (outcome, cli_process):
             wait_for(lambda: bedrock_emulator.count(get) >= 1)

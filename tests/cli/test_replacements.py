@@ -16,7 +16,6 @@ renames" and "Resource options" describe them:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pulumi
@@ -25,21 +24,12 @@ from pulumi import automation as auto
 
 from pulumi_bedrock_inference.providers import ApplicationInferenceProfile, ProvisionedModelThroughput
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
-from pulumi_bedrock_inference.testing.stack import emulator_stack
+from pulumi_bedrock_inference.testing.stack import emulator_stack, resources
 
 from .commands import live_resources
 
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 PROFILE = "pulumi-python:dynamic/bedrock:ApplicationInferenceProfile"
-
-
-@pytest.fixture(params=["ec2", "ignore"])
-def token_semantics(request: pytest.FixtureRequest, bedrock_emulator: BedrockEmulator) -> Iterator[str]:
-    bedrock_emulator.set_token_semantics(request.param)
-    try:
-        yield request.param
-    finally:
-        bedrock_emulator.set_token_semantics("ec2")
 
 
 def writes(emulator: BedrockEmulator) -> list[tuple[str, str]]:
@@ -51,10 +41,6 @@ def writes(emulator: BedrockEmulator) -> list[tuple[str, str]]:
             logged.append((operation, params.get("inferenceProfileName") or params.get("provisionedModelName")
                            or params.get("inferenceProfileIdentifier") or params.get("provisionedModelId")))
     return logged
-
-
-def urn_of(stack: auto.Stack, name: str) -> str:
-    return next(r["urn"] for r in stack.export_stack().deployment["resources"] if r["urn"].endswith("::" + name))
 
 
 def test_replacing_input_and_replacement_trigger_create_first_explicit_name_deletes_first(
@@ -106,7 +92,7 @@ def test_up_replace_with_delete_before_replace_makes_a_new_profile_under_the_sam
 
     with emulator_stack(program, bedrock_emulator) as stack:
         name, arn = stack.up().outputs["chat"].value
-        urn = urn_of(stack, "chat")
+        urn = resources(stack)["chat"]["urn"]
         bedrock_emulator.reset_log()
         preview = stack.preview(replace=[urn])
         assert preview.change_summary == {"replace": 1, "same": 1}
@@ -133,7 +119,7 @@ def test_up_replace_without_delete_before_replace_deletes_the_profile_it_kept(
         name, arn = stack.up().outputs["chat"].value
         bedrock_emulator.reset_log()
 
-        replaced = stack.up(replace=[urn_of(stack, "chat")])
+        replaced = stack.up(replace=[resources(stack)["chat"]["urn"]])
 
         # The create sends the old name and client token, and AWS answers with the old profile
         # (under both readings of client tokens: it still exists); the engine then deletes it.

@@ -9,7 +9,7 @@ from pathlib import Path
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 from pulumi_bedrock_inference.testing.stack import emulator_stack, project_program
 
-from .commands import no_credentials
+from .commands import live_resources, no_credentials
 
 ROOT = Path(__file__).resolve().parents[2]
 TYPE = "pulumi-python:dynamic/bedrock:ApplicationInferenceProfile"
@@ -42,6 +42,6 @@ def test_preview_up_no_change_refresh_destroy(bedrock_emulator: BedrockEmulator)
 
         destroy = stack.destroy()
         assert destroy.summary.resource_changes == {"delete": 2}
-        assert client.list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"] == []
+        assert live_resources(bedrock_emulator)["profile"] == []
         state = stack.export_stack().deployment
         assert [r["type"] for r in state.get("resources", [])] == []

@@ -13,10 +13,8 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-import boto3
 import pulumi
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pulumi_bedrock_inference.components import InferenceEndpoint, InferenceProfileSet
@@ -60,7 +58,7 @@ def outputs(bedrock_emulator: BedrockEmulator) -> Iterator[dict[str, Any]]:
 
 @pytest.fixture
 def runtime(bedrock_emulator: BedrockEmulator) -> Any:
-    return boto3.client("bedrock-runtime", region_name=REGION, config=Config(retries={"total_max_attempts": 1}))
+    return bedrock_emulator.runtime_client(REGION, retries={"total_max_attempts": 1})
 
 
 def invoke_everything(runtime: Any, model_id: str) -> None:

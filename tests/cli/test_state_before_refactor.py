@@ -28,6 +28,8 @@ from pulumi_bedrock_inference.providers.cost_allocation_tags import CostAllocati
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 from pulumi_bedrock_inference.testing.stack import Steps, emulator_stack, resources
 
+from .commands import live_resources
+
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 REGION = "us-east-1"
 OLD_BLOBS: dict[str, str] = json.loads((Path(__file__).parent / "data" / "providers_before_issue17.json").read_text())["__provider"]
@@ -78,8 +80,5 @@ def test_a_state_with_providers_pickled_before_the_refactor_refreshes_and_destro
         steps = Steps()
         stack.destroy(on_event=steps)
         assert steps.kinds() == {"profile": "delete", "deployment": "delete", "throughput": "delete", "keys": "delete"}
-        client = bedrock_emulator.client(REGION)
-        assert client.list_inference_profiles(typeEquals="APPLICATION")["inferenceProfileSummaries"] == []
-        assert client.list_custom_model_deployments()["modelDeploymentSummaries"] == []
-        assert client.list_provisioned_model_throughputs()["provisionedModelSummaries"] == []
+        assert live_resources(bedrock_emulator, REGION) == {"profile": [], "deployment": [], "throughput": []}
         assert resources(stack) == {}

@@ -67,13 +67,12 @@ def test_single_region_foundation_model_is_a_profile_copying_it() -> None:
     assert registered_outputs(recorded) == {k: outputs[k] for k in OUTPUT_NAMES}
 
 
-@pytest.mark.parametrize("geography", ["us"])
-def test_system_profile_grants_every_destination_region_and_the_system_profile(geography: str) -> None:
-    model = f"{geography}.{SONNET_4}"
+def test_system_profile_grants_every_destination_region_and_the_system_profile() -> None:
+    model = f"us.{SONNET_4}"
     recorded = run(endpoint_program(model=model))
     child = only_child(recorded)
     assert child.type == PROFILE and child.inputs["model_source"] == {"copy_from": model}
-    destinations = INFERENCE_PROFILE_GEOGRAPHIES[geography].destination_regions
+    destinations = INFERENCE_PROFILE_GEOGRAPHIES["us"].destination_regions
     outputs = recorded.outputs
     assert outputs["regions"] == sorted(destinations) and len(destinations) > 1
     assert outputs["base_model_id"] == SONNET_4

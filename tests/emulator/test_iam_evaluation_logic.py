@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
@@ -100,11 +98,6 @@ def test_at_least_twenty_cases_each_with_a_source() -> None:
 
 
 # --------------------------------------------------------------------------- through bedrock-runtime
-
-
-@pytest.fixture
-def runtime(bedrock_emulator: BedrockEmulator) -> Any:
-    return boto3.client("bedrock-runtime", config=Config(retries={"total_max_attempts": 1}))
 
 
 MESSAGES = [{"role": "user", "content": [{"text": "hi"}]}]

@@ -23,9 +23,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pulumi_bedrock_inference.testing.emulator import (
@@ -71,11 +69,6 @@ def profile_grant(profile: str, regions: list[str], model: str = HAIKU, actions:
     )
 
 
-@pytest.fixture
-def runtime(bedrock_emulator: BedrockEmulator) -> Any:
-    return boto3.client("bedrock-runtime", config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
-
-
 def _profile(bedrock: Any, source: str, name: str = "app") -> str:
     return bedrock.create_inference_profile(inferenceProfileName=name, modelSource={"copyFrom": source})["inferenceProfileArn"]
 
@@ -116,18 +109,17 @@ def test_without_a_policy_everything_is_allowed(bedrock_emulator: BedrockEmulato
         call(runtime, f"us.{HAIKU}")
 
 
-@pytest.mark.parametrize("geography, model", [("us", HAIKU)])
 @pytest.mark.parametrize("operation", CALLS)
 def test_a_grant_with_exact_arns_for_every_destination_region_succeeds_in_each(
-    bedrock_emulator: BedrockEmulator, bedrock: Any, runtime: Any, geography: str, model: str, operation: str
+    bedrock_emulator: BedrockEmulator, bedrock: Any, runtime: Any, operation: str
 ) -> None:
-    profile = _profile(bedrock, system_arn(f"{geography}.{model}"))
-    bedrock_emulator.set_identity_policy(profile_grant(profile, regions_of(geography), model))
-    for region in regions_of(geography):
+    profile = _profile(bedrock, system_arn(f"us.{HAIKU}"))
+    bedrock_emulator.set_identity_policy(profile_grant(profile, regions_of("us"), HAIKU))
+    for region in regions_of("us"):
         bedrock_emulator.route_to(region)
         CALLS[operation](runtime, profile)
     logged = bedrock_emulator.requests(operation)
-    assert [(r["status"], r["served_region"]) for r in logged] == [(200, r) for r in regions_of(geography)]
+    assert [(r["status"], r["served_region"]) for r in logged] == [(200, r) for r in regions_of("us")]
 
 
 def global_grant(profile: str, model: str = SONNET_4, source_region: str = "us-east-1", actions: list[str] = BOTH) -> dict:

@@ -11,9 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pulumi_bedrock_inference.components import invoke_policy_document
@@ -31,11 +29,6 @@ CALLS: dict[str, Callable[[Any, str], Any]] = {
     "InvokeModelWithResponseStream": lambda c, m: list(c.invoke_model_with_response_stream(modelId=m, body=BODY)["body"]),
     "ConverseStream": lambda c, m: list(c.converse_stream(modelId=m, messages=MESSAGES)["stream"]),
 }
-
-
-@pytest.fixture
-def runtime(bedrock_emulator: BedrockEmulator) -> Any:
-    return boto3.client("bedrock-runtime", config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
 
 
 def access_denied(call: Callable[[], Any]) -> str:

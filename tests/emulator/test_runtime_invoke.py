@@ -17,9 +17,7 @@ import json
 import urllib.request
 from typing import Any, Callable
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.eventstream import EventStreamBuffer
 from botocore.exceptions import ClientError
 
@@ -33,7 +31,6 @@ HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 SONNET_4 = "anthropic.claude-sonnet-4-20250514-v1:0"
 ACCOUNT = "123456789012"
 US_REGIONS = list(INFERENCE_PROFILE_GEOGRAPHIES["us"].destination_regions)
-NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
 
 def fm_arn(region: str, model: str = HAIKU) -> str:
@@ -42,13 +39,6 @@ def fm_arn(region: str, model: str = HAIKU) -> str:
 
 def system_arn(profile_id: str, region: str = "us-east-1") -> str:
     return f"arn:aws:bedrock:{region}:{ACCOUNT}:inference-profile/{profile_id}"
-
-
-@pytest.fixture
-def runtime(bedrock_emulator: BedrockEmulator) -> Any:
-    """A bedrock-runtime client configured only by the plugin's environment
-    (``AWS_ENDPOINT_URL_BEDROCK_RUNTIME``), one request per call."""
-    return boto3.client("bedrock-runtime", config=NO_RETRIES)
 
 
 def anthropic_body(text: str = "hello emulator") -> bytes:

@@ -14,9 +14,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from policy_sentry.querying.actions import get_action_data
 
@@ -52,11 +50,6 @@ def test_each_operation_authorizes_with_a_published_action(operation: str, actio
     assert published(action), f"{action} is not a published Bedrock action"
     # and the operation has no action of its own that a policy could grant instead
     assert published(f"bedrock:{operation}") == [] or f"bedrock:{operation}" == action
-
-
-@pytest.fixture
-def runtime(bedrock_emulator: BedrockEmulator) -> Any:
-    return boto3.client("bedrock-runtime", config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
 
 
 def refused_resource(call: Any) -> str:

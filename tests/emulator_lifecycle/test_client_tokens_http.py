@@ -60,13 +60,11 @@ THROUGHPUT = Kind(
     lambda client, arn: client.delete_provisioned_model_throughput(provisionedModelId=arn),
 )
 KINDS = [PROFILE, DEPLOYMENT, THROUGHPUT]
-SEMANTICS = ["ec2", "ignore"]
 
 
-@pytest.fixture(params=SEMANTICS)
-def emulator(request: pytest.FixtureRequest, bedrock_emulator: BedrockEmulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[BedrockEmulator]:
+@pytest.fixture
+def emulator(token_semantics: str, bedrock_emulator: BedrockEmulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[BedrockEmulator]:
     """The emulator under one token semantics; the providers' waits sleep on its clock."""
-    bedrock_emulator.set_token_semantics(request.param)
     elapsed = [0.0]
 
     def sleep(seconds: float) -> None:
@@ -74,10 +72,7 @@ def emulator(request: pytest.FixtureRequest, bedrock_emulator: BedrockEmulator, 
         bedrock_emulator.advance(seconds)
 
     monkeypatch.setattr(BedrockProvider, "clock", Clock(monotonic=lambda: elapsed[0], sleep=sleep))
-    try:
-        yield bedrock_emulator
-    finally:
-        bedrock_emulator.set_token_semantics("ec2")
+    yield bedrock_emulator
 
 
 def provider(kind: Kind) -> BedrockProvider:

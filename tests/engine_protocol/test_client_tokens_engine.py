@@ -3,7 +3,6 @@ client tokens: the second create gets a new resource, never the deleted one (iss
 
 from __future__ import annotations
 
-import os
 from typing import Iterator
 
 import pytest
@@ -12,18 +11,15 @@ from pulumi_bedrock_inference.providers.custom_model_deployment import CustomMod
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
 from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess, with_provider
 
+from .conftest import deployment
+
 URN = "urn:pulumi:dev::proj::pulumi-python:dynamic/bedrock:CustomModelDeployment::tuned"
 
 
-@pytest.fixture(params=["ec2", "ignore"])
-def engine(request: pytest.FixtureRequest, bedrock_emulator: BedrockEmulator) -> Iterator[DynamicProviderProcess]:
-    bedrock_emulator.set_token_semantics(request.param)
-    try:
-        with DynamicProviderProcess(env=dict(os.environ), project="proj") as process:
-            process.configure({"aws:region": "us-east-1"})
-            yield process
-    finally:
-        bedrock_emulator.set_token_semantics("ec2")
+@pytest.fixture
+def engine(token_semantics: str) -> Iterator[DynamicProviderProcess]:
+    with deployment() as process:
+        yield process
 
 
 def test_destroy_then_up_creates_a_new_deployment(engine: DynamicProviderProcess, bedrock_emulator: BedrockEmulator) -> None:

@@ -5,9 +5,7 @@ change, refresh with a key deactivated by hand, destroy that keeps the keys."""
 from __future__ import annotations
 
 import os
-from typing import Any, Iterator
-
-import pytest
+from typing import Any
 
 from pulumi_bedrock_inference.providers.cost_allocation_tags import CostAllocationTagsProvider
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
@@ -15,13 +13,6 @@ from pulumi_bedrock_inference.testing.engine import UNKNOWN, DynamicProviderProc
 
 URN = "urn:pulumi:dev::proj::pulumi-python:dynamic/costexplorer:CostAllocationTags::teams-cost-allocation-tags"
 NO_CREDENTIALS = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") or k.startswith("AWS_ENDPOINT_URL")}
-
-
-@pytest.fixture
-def engine(bedrock_emulator: BedrockEmulator) -> Iterator[DynamicProviderProcess]:
-    with DynamicProviderProcess(env=dict(os.environ), project="proj") as process:
-        process.configure({"aws:region": "us-east-1"})
-        yield process
 
 
 def news(**values: Any) -> dict[str, Any]:

@@ -16,38 +16,21 @@ process per deployment:
 
 from __future__ import annotations
 
-import os
 import secrets
-from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from pulumi_bedrock_inference.providers.inference_profile import ApplicationInferenceProfileProvider
 from pulumi_bedrock_inference.providers.provisioned_throughput import ProvisionedModelThroughputProvider
 from pulumi_bedrock_inference.testing.emulator import BedrockEmulator
-from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess, with_provider
+from pulumi_bedrock_inference.testing.engine import with_provider
+
+from .conftest import deployment
 
 PROFILE_URN = "urn:pulumi:dev::proj::pulumi-python:dynamic/bedrock:ApplicationInferenceProfile::chat"
 THROUGHPUT_URN = "urn:pulumi:dev::proj::pulumi-python:dynamic/bedrock:ProvisionedModelThroughput::pt"
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
-
-
-@pytest.fixture(params=["ec2", "ignore"])
-def semantics(request: pytest.FixtureRequest, bedrock_emulator: BedrockEmulator) -> Iterator[str]:
-    bedrock_emulator.set_token_semantics(request.param)
-    try:
-        yield request.param
-    finally:
-        bedrock_emulator.set_token_semantics("ec2")
-
-
-@contextmanager
-def deployment() -> Iterator[DynamicProviderProcess]:
-    """A new provider process, as the engine starts for each deployment."""
-    with DynamicProviderProcess(env=dict(os.environ), project="proj") as process:
-        process.configure({"aws:region": "us-east-1"})
-        yield process
 
 
 def profile(**values: Any) -> dict[str, Any]:
@@ -72,7 +55,7 @@ def first_up(urn: str, news: dict[str, Any]) -> tuple[dict[str, Any], Any]:
         return checked.inputs, engine.create(urn, checked.inputs)
 
 
-@pytest.mark.usefixtures("semantics")
+@pytest.mark.usefixtures("token_semantics")
 def test_replace_with_makes_a_new_profile_under_a_new_name_then_deletes_the_old(bedrock_emulator: BedrockEmulator) -> None:
     inputs, created = first_up(PROFILE_URN, profile())
     with deployment() as engine:
@@ -90,7 +73,7 @@ def test_replace_with_makes_a_new_profile_under_a_new_name_then_deletes_the_old(
     assert bedrock_emulator.client().get_inference_profile(inferenceProfileIdentifier=new.id)["status"] == "ACTIVE"
 
 
-@pytest.mark.usefixtures("semantics")
+@pytest.mark.usefixtures("token_semantics")
 def test_a_crashed_forced_replacement_resumes_the_same_new_resource(bedrock_emulator: BedrockEmulator) -> None:
     inputs, created = first_up(PROFILE_URN, profile())
     with deployment() as engine:  # killed right after AWS accepted the replacement's create
@@ -110,7 +93,7 @@ def test_a_crashed_forced_replacement_resumes_the_same_new_resource(bedrock_emul
     assert profile_names(bedrock_emulator) == [replacement.inputs["name"]]
 
 
-@pytest.mark.usefixtures("semantics")
+@pytest.mark.usefixtures("token_semantics")
 def test_a_second_forced_replacement_gets_yet_another_name(bedrock_emulator: BedrockEmulator) -> None:
     inputs, created = first_up(THROUGHPUT_URN, throughput())
     names = [created.outputs["provisioned_model_name"]]
@@ -128,7 +111,7 @@ def test_a_second_forced_replacement_gets_yet_another_name(bedrock_emulator: Bed
     assert [p["provisionedModelName"] for p in listed] == [names[-1]]
 
 
-@pytest.mark.usefixtures("semantics")
+@pytest.mark.usefixtures("token_semantics")
 def test_an_input_change_replacement_is_named_from_the_inputs_alone(bedrock_emulator: BedrockEmulator) -> None:
     inputs, created = first_up(PROFILE_URN, profile())
     with deployment() as engine:
@@ -142,7 +125,7 @@ def test_an_input_change_replacement_is_named_from_the_inputs_alone(bedrock_emul
     assert replacement.inputs["name"] == fresh.inputs["name"] != created.outputs["name"]
 
 
-@pytest.mark.usefixtures("semantics")
+@pytest.mark.usefixtures("token_semantics")
 def test_targeted_replace_checks_like_a_new_resource_and_needs_delete_before_replace(bedrock_emulator: BedrockEmulator) -> None:
     """``pulumi up --replace <urn>``: the only Check has no olds, so the provider computes the old
     name and token. With ``delete_before_replace=True`` (DeleteBeforeReplace then

@@ -15,8 +15,7 @@ succeeds.
 
 from __future__ import annotations
 
-import os
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -29,13 +28,6 @@ ENDPOINT = "bedrock-inference:index:InferenceEndpoint"
 THROUGHPUT_URN = f"urn:pulumi:dev::proj::{ENDPOINT}$pulumi-python:dynamic/bedrock:ProvisionedModelThroughput::chat-throughput"
 PROFILE_URN = f"urn:pulumi:dev::proj::{ENDPOINT}$pulumi-python:dynamic/bedrock:ApplicationInferenceProfile::chat-profile"
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
-
-
-@pytest.fixture
-def engine(bedrock_emulator: BedrockEmulator) -> Iterator[DynamicProviderProcess]:
-    with DynamicProviderProcess(env=dict(os.environ), project="proj") as process:
-        process.configure({"aws:region": "us-east-1"})
-        yield process
 
 
 def throughput(**values: Any) -> dict[str, Any]:

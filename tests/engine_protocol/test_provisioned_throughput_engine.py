@@ -3,8 +3,7 @@ floats for ints, replacement that says it costs money, and a committed throughpu
 
 from __future__ import annotations
 
-import os
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -14,13 +13,6 @@ from pulumi_bedrock_inference.testing.engine import DynamicProviderProcess, Prov
 
 URN = "urn:pulumi:dev::proj::pulumi-python:dynamic/bedrock:ProvisionedModelThroughput::pt"
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
-
-
-@pytest.fixture
-def engine(bedrock_emulator: BedrockEmulator) -> Iterator[DynamicProviderProcess]:
-    with DynamicProviderProcess(env=dict(os.environ), project="proj") as process:
-        process.configure({"aws:region": "us-east-1"})
-        yield process
 
 
 def news(**values: Any) -> dict[str, Any]:

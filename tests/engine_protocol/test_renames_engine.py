@@ -8,8 +8,7 @@ checked again with empty olds, then created before the old one is deleted.
 
 from __future__ import annotations
 
-import os
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -27,13 +26,6 @@ NOVA_LITE = "amazon.nova-lite-v1:0"
 
 def urn(stack: str, type_: str, name: str, project: str = "proj") -> str:
     return f"urn:pulumi:{stack}::{project}::{type_}::{name}"
-
-
-@pytest.fixture
-def engine(bedrock_emulator: BedrockEmulator) -> Iterator[DynamicProviderProcess]:
-    with DynamicProviderProcess(env=dict(os.environ), project="proj") as process:
-        process.configure({"aws:region": "us-east-1"})
-        yield process
 
 
 def profile(seed: str, **values: Any) -> dict[str, Any]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
@@ -60,42 +59,34 @@ CASES = {
 }
 
 
-@pytest.fixture
-def client() -> Any:
-    return boto3.client("bedrock", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_a_resource_not_yet_readable_after_its_create_is_found_by_name_not_created_twice(client: Any, case: str) -> None:
+def test_a_resource_not_yet_readable_after_its_create_is_found_by_name_not_created_twice(stubbed: Stubber, case: str) -> None:
     operation, request, arn, describe, by_name, holder = CASES[case]
-    with Stubber(client) as stubbed:
-        stubbed.add_response(operation.method, {operation.arn_key: arn}, {**request, "clientRequestToken": "t0"})
-        stubbed.add_client_error(describe, "ResourceNotFoundException", "not yet", 404)
-        stubbed.add_client_error(operation.method, "ConflictException", "name taken", 409, expected_params={**request, "clientRequestToken": ANY})
-        stubbed.add_response(by_name, holder, None)
-        assert create_with_token("label", "t0", operation.call(client, request, "label")) == (arn, None)
-        stubbed.assert_no_pending_responses()
+    stubbed.add_response(operation.method, {operation.arn_key: arn}, {**request, "clientRequestToken": "t0"})
+    stubbed.add_client_error(describe, "ResourceNotFoundException", "not yet", 404)
+    stubbed.add_client_error(operation.method, "ConflictException", "name taken", 409, expected_params={**request, "clientRequestToken": ANY})
+    stubbed.add_response(by_name, holder, None)
+    assert create_with_token("label", "t0", operation.call(stubbed.client, request, "label")) == (arn, None)  # type: ignore[attr-defined]
+    stubbed.assert_no_pending_responses()
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_a_name_held_by_another_resource_is_a_conflict(client: Any, case: str) -> None:
+def test_a_name_held_by_another_resource_is_a_conflict(stubbed: Stubber, case: str) -> None:
     operation, request, arn, describe, by_name, _holder = CASES[case]
-    with Stubber(client) as stubbed:
-        stubbed.add_response(operation.method, {operation.arn_key: arn}, None)
-        stubbed.add_client_error(describe, "ResourceNotFoundException", "gone", 404)
-        stubbed.add_client_error(operation.method, "ConflictException", "name taken", 409)
-        if by_name == describe:
-            stubbed.add_client_error(by_name, "ResourceNotFoundException", "none", 404)
-        else:
-            stubbed.add_response(by_name, {"inferenceProfileSummaries": []}, None)
-        with pytest.raises(ConflictError, match="name taken"):
-            create_with_token("label", "t0", operation.call(client, request, "label"))
+    stubbed.add_response(operation.method, {operation.arn_key: arn}, None)
+    stubbed.add_client_error(describe, "ResourceNotFoundException", "gone", 404)
+    stubbed.add_client_error(operation.method, "ConflictException", "name taken", 409)
+    if by_name == describe:
+        stubbed.add_client_error(by_name, "ResourceNotFoundException", "none", 404)
+    else:
+        stubbed.add_response(by_name, {"inferenceProfileSummaries": []}, None)
+    with pytest.raises(ConflictError, match="name taken"):
+        create_with_token("label", "t0", operation.call(stubbed.client, request, "label"))  # type: ignore[attr-defined]
 
 
-def test_the_first_answer_is_the_resource_and_its_description(client: Any) -> None:
+def test_the_first_answer_is_the_resource_and_its_description(stubbed: Stubber) -> None:
     operation, request, arn, describe, _by_name, _holder = CASES["throughput"]
-    with Stubber(client) as stubbed:
-        stubbed.add_response(operation.method, {operation.arn_key: arn}, None)
-        stubbed.add_response(describe, throughput(), {"provisionedModelId": arn})
-        found_arn, first = create_with_token("label", "t0", operation.call(client, request, "label"))
+    stubbed.add_response(operation.method, {operation.arn_key: arn}, None)
+    stubbed.add_response(describe, throughput(), {"provisionedModelId": arn})
+    found_arn, first = create_with_token("label", "t0", operation.call(stubbed.client, request, "label"))  # type: ignore[attr-defined]
     assert found_arn == arn and first["provisionedModelName"] == "t"

@@ -4,14 +4,13 @@ injected clock, whose real sleep ends as soon as the process is told to stop."""
 
 from __future__ import annotations
 
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from botocore.stub import ANY, Stubber
 
-from pulumi_bedrock_inference.providers import errors, provider_process
+from pulumi_bedrock_inference.providers import custom_model_deployment, errors, provider_process, provisioned_throughput
 from pulumi_bedrock_inference.providers.base import BedrockProvider
 from pulumi_bedrock_inference.providers.client import aws_client
 from pulumi_bedrock_inference.providers.clock import SYSTEM_CLOCK, Clock
@@ -54,16 +53,45 @@ def test_configure_in_a_provider_process_worker_raises_its_worker_limit(monkeypa
         provider_process._reset_for_tests()
 
 
-def test_the_real_clock_sleep_ends_when_the_process_is_told_to_stop() -> None:
-    timer = threading.Timer(0.2, provider_process.stop_requested.set)
-    timer.start()
-    start = time.monotonic()
-    try:
-        SYSTEM_CLOCK.sleep(HANG_GUARD)
-    finally:
-        timer.cancel()
-        provider_process.stop_requested.clear()
-    assert time.monotonic() - start < HANG_GUARD / 2
+class StopDuringWait:
+    """Stands in for ``provider_process.stop_requested``: records each ``wait(seconds)`` and, as a
+    Ctrl-C (the engine's Cancel) arriving during it would, is set when the wait returns."""
+
+    def __init__(self) -> None:
+        self.waits: list[float | None] = []
+        self.slept: list[float] = []
+        """``time.sleep`` calls: a sleep that no stop ends."""
+        self._set = False
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def set(self) -> None:
+        self._set = True
+
+    def clear(self) -> None:
+        self._set = False
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits.append(timeout)
+        self._set = True
+        return True
+
+
+@pytest.fixture
+def stop(monkeypatch: pytest.MonkeyPatch) -> StopDuringWait:
+    """The process's stop event replaced by a recording one, and ``time.sleep`` recorded in
+    ``stop.slept`` instead of sleeping."""
+    event = StopDuringWait()
+    monkeypatch.setattr(provider_process, "stop_requested", event)
+    monkeypatch.setattr(time, "sleep", event.slept.append)
+    return event
+
+
+def test_the_real_clock_sleep_ends_when_the_process_is_told_to_stop(stop: StopDuringWait) -> None:
+    SYSTEM_CLOCK.sleep(HANG_GUARD)
+    # the whole sleep is a wait on the stop event, which returns as soon as the stop is requested
+    assert stop.waits == [HANG_GUARD] and stop.slept == []
 
 
 THROUGHPUT_ARN = f"arn:aws:bedrock:{REGION}:{ACCOUNT}:provisioned-model/abcdef123456"
@@ -101,26 +129,24 @@ def _creating_deployment(stubbed: Stubber) -> dict:
 
 
 @pytest.mark.parametrize(
-    ("provider_class", "creating"),
-    [(ProvisionedModelThroughputProvider, _creating_throughput), (CustomModelDeploymentProvider, _creating_deployment)],
+    ("provider_class", "creating", "poll_delay"),
+    [
+        (ProvisionedModelThroughputProvider, _creating_throughput, provisioned_throughput.CREATED.delay),
+        (CustomModelDeploymentProvider, _creating_deployment, custom_model_deployment.CREATED.delay),
+    ],
 )
 def test_a_create_wait_on_the_real_clock_ends_at_once_when_the_process_is_told_to_stop(
-    stubbed: Stubber, monkeypatch: pytest.MonkeyPatch, provider_class: type[BedrockProvider], creating
+    stubbed: Stubber, monkeypatch: pytest.MonkeyPatch, stop: StopDuringWait, provider_class: type[BedrockProvider],
+    creating, poll_delay: float,
 ) -> None:
     """The waits poll every 10-30 s; a Ctrl-C (Cancel) ends the sleep between polls at once, with
-    the resumable error and no delete of the resource that keeps existing."""
+    the resumable error and no delete of the resource that keeps existing (nothing more stubbed)."""
     monkeypatch.setattr(BedrockProvider, "clock", SYSTEM_CLOCK)
     inputs = creating(stubbed)
     provider = provider_class()
     provider.configure(FakeConfigureRequest({}))  # type: ignore[arg-type]
-    timer = threading.Timer(0.5, provider_process.stop_requested.set)
-    timer.start()
-    start = time.monotonic()
-    try:
-        with pytest.raises(errors.NotStabilizedError) as raised:
-            provider.create(inputs)
-    finally:
-        timer.cancel()
-        provider_process.stop_requested.clear()
+    with pytest.raises(errors.NotStabilizedError) as raised:
+        provider.create(inputs)
     assert raised.value.code == "Interrupted"
-    assert time.monotonic() - start < 5.0
+    # the one sleep between polls was a wait on the stop event, ended by the stop: no second poll
+    assert stop.waits == [poll_delay] and stop.slept == []
