@@ -190,7 +190,7 @@ class BedrockProvider(TaggedProvider, Autonamed, ResourceProvider, Generic[P]):
         the existing resource may be managed (:meth:`~.naming.Autonamed.may_take_over`), else the
         conflict, saying how to manage it. The description is None when none was read."""
         try:
-            return create_with_token(create.label, token, create)
+            return create_with_token(token, create)
         except ConflictError as error:
             if not self.may_take_over(props):
                 raise ConflictError(

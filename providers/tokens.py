@@ -26,6 +26,9 @@ two calls each."""
 class TokenCreate(Protocol):
     """One resource's create call and the two reads :func:`create_with_token` needs around it."""
 
+    label: str
+    """The resource in messages, e.g. ``Bedrock application inference profile "chat"``."""
+
     def send(self, token: str) -> str:
         """Send the create with ``token``; the ARN AWS answers with."""
 
@@ -79,7 +82,7 @@ class CreateCall:
         return found[self.operation.arn_key] if found else None
 
 
-def create_with_token(label: str, token: str, create: TokenCreate) -> tuple[str, Any]:
+def create_with_token(token: str, create: TokenCreate) -> tuple[str, Any]:
     """Send a create with the deterministic ``token``; return the ARN and its first description
     (None when it could not be read yet).
 
@@ -103,11 +106,11 @@ def create_with_token(label: str, token: str, create: TokenCreate) -> tuple[str,
         found = ignore_not_found(lambda: create.find(arn))
         if found is not None:
             return arn, found
-        print(f"{label}: client token answered with {arn}, which no longer exists; creating anew", file=sys.stderr, flush=True)
+        print(f"{create.label}: client token answered with {arn}, which no longer exists; creating anew", file=sys.stderr, flush=True)
         answered.append(arn)
         token = salted_token(token, arn)
     raise ConflictError(
-        "creating", label, "TokenReplayed",
+        "creating", create.label, "TokenReplayed",
         f"{MAX_TOKEN_REPLAYS} client tokens in a row answered with resources that no longer exist; try again later",
     )
 

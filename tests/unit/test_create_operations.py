@@ -66,7 +66,7 @@ def test_a_resource_not_yet_readable_after_its_create_is_found_by_name_not_creat
     stubbed.add_client_error(describe, "ResourceNotFoundException", "not yet", 404)
     stubbed.add_client_error(operation.method, "ConflictException", "name taken", 409, expected_params={**request, "clientRequestToken": ANY})
     stubbed.add_response(by_name, holder, None)
-    assert create_with_token("label", "t0", operation.call(stubbed.client, request, "label")) == (arn, None)  # type: ignore[attr-defined]
+    assert create_with_token("t0", operation.call(stubbed.client, request, "label")) == (arn, None)  # type: ignore[attr-defined]
     stubbed.assert_no_pending_responses()
 
 
@@ -81,12 +81,12 @@ def test_a_name_held_by_another_resource_is_a_conflict(stubbed: Stubber, case: s
     else:
         stubbed.add_response(by_name, {"inferenceProfileSummaries": []}, None)
     with pytest.raises(ConflictError, match="name taken"):
-        create_with_token("label", "t0", operation.call(stubbed.client, request, "label"))  # type: ignore[attr-defined]
+        create_with_token("t0", operation.call(stubbed.client, request, "label"))  # type: ignore[attr-defined]
 
 
 def test_the_first_answer_is_the_resource_and_its_description(stubbed: Stubber) -> None:
     operation, request, arn, describe, _by_name, _holder = CASES["throughput"]
     stubbed.add_response(operation.method, {operation.arn_key: arn}, None)
     stubbed.add_response(describe, throughput(), {"provisionedModelId": arn})
-    found_arn, first = create_with_token("label", "t0", operation.call(stubbed.client, request, "label"))  # type: ignore[attr-defined]
+    found_arn, first = create_with_token("t0", operation.call(stubbed.client, request, "label"))  # type: ignore[attr-defined]
     assert found_arn == arn and first["provisionedModelName"] == "t"
