@@ -52,8 +52,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence
 
 from pulumi_bedrock_inference.identifiers import (
-    DEFAULT_PARTITION, GEOGRAPHY_REGION_PREFIXES, GET_PROFILE_ACTION, GLOBAL_GEOGRAPHY, INFERENCE_PROFILE_ARN_KEY, INVOKE_ACTION,
-    PARTITION_PATTERN, STREAM_ACTION, bedrock_arn, foundation_model_arn, parse_arn, partition_of, service_regions, split_profile_id,
+    DEFAULT_PARTITION, GEOGRAPHY_REGION_PREFIXES, GET_PROFILE_ACTION, GLOBAL_GEOGRAPHY, GLOBAL_REQUESTED_REGION, INFERENCE_PROFILE_ARN_KEY,
+    INVOKE_ACTION, PARTITION_PATTERN, SERVICE_TIER_KEY, SERVICE_TIERS, STREAM_ACTION, bedrock_arn, foundation_model_arn, parse_arn,
+    partition_of, service_regions, split_profile_id,
 )
 from pulumi_bedrock_inference.patterns import LinearPattern
 
@@ -66,8 +67,10 @@ if TYPE_CHECKING:
 __all__ = [
     "CONDITION_KEY",
     "GET_PROFILE_ACTION",
+    "GLOBAL_REQUESTED_REGION",
     "INLINE_POLICY_LIMIT",
     "INVOKE_ACTION",
+    "SERVICE_TIER_KEY",
     "SERVICE_TIERS",
     "STREAM_ACTION",
     "Endpoint",
@@ -85,11 +88,6 @@ CONDITION_KEY = INFERENCE_PROFILE_ARN_KEY
 CONDITION_OPERATOR = "ArnEquals"
 """The key's value type is an ARN, so it is compared with an ARN operator."""
 REQUESTED_REGION_KEY = "aws:RequestedRegion"
-GLOBAL_REQUESTED_REGION = "unspecified"
-"""``aws:RequestedRegion`` of the check on a global profile's region-less model ARN."""
-SERVICE_TIER_KEY = "bedrock:ServiceTier"
-SERVICE_TIERS = ("priority", "default", "flex", "reserved")
-"""The values of ``serviceTier`` (botocore's ``bedrock-runtime`` ``ServiceTierType``)."""
 MARKETPLACE_PRODUCT_KEY = "aws-marketplace:ProductId"
 INLINE_POLICY_LIMIT = 10_240
 """Characters (white space not counted) of all inline policies of one IAM role together."""

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Optional
 
+from pulumi_bedrock_inference import identifiers
+from pulumi_bedrock_inference.identifiers import INVOKE_ACTION, SERVICE_TIER_KEY, SERVICE_TIERS, STREAM_ACTION
 from pulumi_bedrock_inference.patterns import wildcard_fullmatches
 from pulumi_policy import (
     EnforcementLevel,
@@ -40,13 +42,12 @@ from .resources import (
     text,
 )
 
-COMMITMENT_DURATIONS = ["OneMonth", "SixMonths"]
+# Config schema defaults (lists, as the schema's JSON arrays).
+COMMITMENT_DURATIONS = list(identifiers.COMMITMENT_DURATIONS)
 DEFAULT_COST_TAG_KEYS = ["cost-center"]
 DEFAULT_COMMITMENT_STACKS = ["prod"]
 DEFAULT_MAX_MODEL_UNITS = 2
-DEFAULT_INVOKE_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
-SERVICE_TIER_KEY = "bedrock:ServiceTier"
-SERVICE_TIERS = ["priority", "default", "flex", "reserved"]
+DEFAULT_INVOKE_ACTIONS = [INVOKE_ACTION, STREAM_ACTION]
 
 Validation = Callable[[ResourceValidationArgs, ReportViolation], None]
 
