@@ -53,8 +53,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence
 
 from pulumi_bedrock_inference.identifiers import (
     DEFAULT_PARTITION, GEOGRAPHY_REGION_PREFIXES, GET_PROFILE_ACTION, GLOBAL_GEOGRAPHY, GLOBAL_REQUESTED_REGION, INFERENCE_PROFILE_ARN_KEY,
-    INVOKE_ACTION, PARTITION_PATTERN, SERVICE_TIER_KEY, SERVICE_TIERS, STREAM_ACTION, bedrock_arn, foundation_model_arn, parse_arn,
-    partition_of, service_regions, split_profile_id,
+    INVOKE_ACTION, PARTITION_PATTERN, SERVICE_TIER_KEY, SERVICE_TIERS, STREAM_ACTION, BedrockArn, bedrock_arn, foundation_model_arn,
+    parse_arn, partition_of, service_regions, split_profile_id,
 )
 from pulumi_bedrock_inference.patterns import LinearPattern
 
@@ -168,7 +168,7 @@ def merged_invoke_policy_document(
     tiers = _service_tier_condition(service_tiers)
     invoked: list[str] = []
     read: list[str] = []
-    routes: dict[tuple[str, ...], list[str]] = {}
+    routes: dict[tuple[BedrockArn, ...], list[str]] = {}
     for endpoint in endpoints:
         _check_endpoint(endpoint, invoked, read, routes)
     if not invoked:
@@ -180,12 +180,12 @@ def merged_invoke_policy_document(
     sids: dict[str, int] = {}
     for models, profiles in routes.items():
         through = {CONDITION_OPERATOR: {CONDITION_KEY: profiles[0] if len(profiles) == 1 else sorted(set(profiles))}}
-        regional = [arn for arn in models if parse_arn(arn).region]  # type: ignore[union-attr]
-        regionless = [arn for arn in models if arn not in regional]
+        regional = [str(model) for model in models if model.region]
+        regionless = [str(model) for model in models if not model.region]
         if not regionless:
             statements.append(_allow(_sid("InvokeModelsThroughProfile", sids), actions, regional, _merge(through, tiers)))
             continue
-        source_regions = sorted({parse_arn(arn).region for arn in regional})  # type: ignore[union-attr]
+        source_regions = regions_of(regional)
         if regional:
             in_region = {"StringEquals": {REQUESTED_REGION_KEY: source_regions[0] if len(source_regions) == 1 else source_regions}}
             statements.append(_allow(_sid("InvokeModelInSourceRegion", sids), actions, regional, _merge(through, in_region, tiers)))
@@ -195,32 +195,34 @@ def merged_invoke_policy_document(
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def _check_endpoint(endpoint: Endpoint, invoked: list[str], read: list[str], routes: dict[tuple[str, ...], list[str]]) -> None:
+def _check_endpoint(endpoint: Endpoint, invoked: list[str], read: list[str], routes: dict[tuple[BedrockArn, ...], list[str]]) -> None:
     model_id = endpoint.model_id
     parsed = _parse(model_id, "model_id", ENDPOINT_RESOURCE_TYPES)
     model_arns = tuple(sorted(set(endpoint.models)))
-    if parsed["type"] != "application-inference-profile":
+    if parsed.resource_type != "application-inference-profile":
         if model_arns or endpoint.source_profile:
-            raise ValueError(f"model_id {model_id!r} is a {parsed['type']}: it has no models or source_profile to grant")
+            raise ValueError(f"model_id {model_id!r} is a {parsed.resource_type}: it has no models or source_profile to grant")
         invoked.append(model_id)
         return
     if not model_arns:
         raise ValueError(f"models is required for the application inference profile {model_id!r}: the foundation-model ARNs it routes to")
+    models = []
     for arn in model_arns:
         model = _parse(arn, "models[]", ("foundation-model",))
-        if model["partition"] != parsed["partition"]:
-            raise ValueError(f"models[] {arn!r} is in partition {model['partition']}, the profile in {parsed['partition']}")
-    if all(not parse_arn(arn).region for arn in model_arns):  # type: ignore[union-attr]
+        if model.partition != parsed.partition:
+            raise ValueError(f"models[] {arn!r} is in partition {model.partition}, the profile in {parsed.partition}")
+        models.append(model)
+    if all(not model.region for model in models):
         raise ValueError(f"models of {model_id!r} name no region: a profile's models include its source region's model")
     invoked.append(model_id)
     if endpoint.source_profile:
         _parse(endpoint.source_profile, "source_profile", ("inference-profile",))
         invoked.append(endpoint.source_profile)
     read.append(model_id)
-    routes.setdefault(model_arns, []).append(model_id)
+    routes.setdefault(tuple(models), []).append(model_id)
 
 
-def _parse(arn: Any, field: str, types: tuple[str, ...]) -> dict[str, str]:
+def _parse(arn: Any, field: str, types: tuple[str, ...]) -> BedrockArn:
     parsed = parse_arn(arn)
     if parsed is None or not parsed.is_canonical or parsed.resource_type not in types:
         kinds = " or ".join(types)
@@ -229,7 +231,7 @@ def _parse(arn: Any, field: str, types: tuple[str, ...]) -> dict[str, str]:
         raise ValueError(f"{field} {arn!r}: a foundation-model ARN has no account, every other Bedrock ARN has one")
     if parsed.resource_type != "foundation-model" and not parsed.region:
         raise ValueError(f"{field} {arn!r} names no region: only a foundation-model ARN may be region-less")
-    return {"partition": parsed.partition, "region": parsed.region, "account": parsed.account, "type": parsed.resource_type, "id": parsed.resource_id}
+    return parsed
 
 
 def _service_tier_condition(service_tiers: Optional[Sequence[str]]) -> dict[str, Any]:
