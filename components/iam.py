@@ -51,6 +51,8 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence
 
+import pulumi
+
 from pulumi_bedrock_inference.identifiers import (
     DEFAULT_PARTITION, GEOGRAPHY_REGION_PREFIXES, GET_PROFILE_ACTION, GLOBAL_GEOGRAPHY, GLOBAL_REQUESTED_REGION, INFERENCE_PROFILE_ARN_KEY,
     INVOKE_ACTION, PARTITION_PATTERN, SERVICE_TIER_KEY, SERVICE_TIERS, STREAM_ACTION, BedrockArn, bedrock_arn, foundation_model_arn,
@@ -59,9 +61,9 @@ from pulumi_bedrock_inference.identifiers import (
 from pulumi_bedrock_inference.patterns import LinearPattern
 
 from ..providers.validation import api_rule
+from .validation import InvalidArgumentError
 
 if TYPE_CHECKING:
-    import pulumi
     import pulumi_aws as aws
 
 __all__ = [
@@ -295,8 +297,6 @@ def policy_size(document: Mapping[str, Any] | str) -> int:
 
 def invoke_target(model_id: "pulumi.Input[str]", models: Any = (), source_profile: Any = None) -> "pulumi.Output[list[Any]]":
     """``[model_id, models, source_profile]`` as one Output, the arguments of :func:`invoke_policy_document`."""
-    import pulumi
-
     return pulumi.Output.all(model_id, models, source_profile)
 
 
@@ -313,8 +313,6 @@ def invoke_policy_json(
     marketplace_product_ids: Optional[Sequence[str]] = None,
 ) -> "pulumi.Output[str]":
     """:func:`merged_invoke_policy_document` of one target or several, as JSON text, the form IAM resources take."""
-    import pulumi
-
     many = list(targets) if isinstance(targets, (list, tuple)) else [targets]
 
     def document(values: list[list[Any]]) -> str:
@@ -396,10 +394,7 @@ def role_policy(
     pulumi-aws is imported here, on first use, so that programs using only the policy documents
     never load it (and never need AWS credentials in preview: pulumi-aws#3971).
     """
-    import pulumi
     import pulumi_aws as aws
-
-    from .validation import InvalidArgumentError
 
     try:
         if isinstance(role, aws.iam.Role):
@@ -435,10 +430,6 @@ def role_policy(
 
 
 def _count_role_policy(label: str, key: Any, role_label: str, resource_name: str, size: int) -> None:
-    import pulumi
-
-    from .validation import InvalidArgumentError
-
     run = pulumi.runtime.settings.get_root_resource() or pulumi.runtime.settings.SETTINGS
     sizes = _ROLE_POLICY_SIZES.setdefault(run, {}).setdefault(key, [])
     total = sum(s for _, s in sizes) + size
@@ -466,8 +457,6 @@ ENDPOINT_ID_LENGTH = 12
 def planned_region(region: Any) -> Optional[str]:
     """The region a child will be created in, as far as construction knows: the argument, else stack
     config ``aws:region``, else ``AWS_REGION``/``AWS_DEFAULT_REGION``; None when unknown."""
-    import pulumi
-
     if isinstance(region, str):
         return region
     if region is not None:
@@ -524,8 +513,6 @@ def grant_size(
 ) -> int:
     """:func:`planned_size`, with a bad ``service_tiers`` or ``marketplace_product_ids`` reported as the
     component's :class:`~.validation.InvalidArgumentError` naming the field."""
-    from .validation import InvalidArgumentError
-
     try:
         return planned_size(endpoints, streaming, service_tiers, product_ids)
     except ValueError as error:
