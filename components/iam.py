@@ -514,7 +514,33 @@ def grant_size(
     """:func:`planned_size`, with a bad ``service_tiers`` or ``marketplace_product_ids`` reported as the
     component's :class:`~.validation.InvalidArgumentError` naming the field."""
     try:
-        return planned_size(endpoints, streaming, service_tiers, product_ids)
+        _service_tier_condition(service_tiers)
     except ValueError as error:
-        field = "service_tiers" if str(error).startswith("service_tiers") else "marketplace_product_ids"
-        raise InvalidArgumentError(label, field, str(error).removeprefix(f"{field} ")) from None
+        raise InvalidArgumentError(label, "service_tiers", str(error).removeprefix("service_tiers ")) from None
+    try:
+        _marketplace_statements(product_ids)
+    except ValueError as error:
+        raise InvalidArgumentError(label, "marketplace_product_ids", str(error).removeprefix("marketplace_product_ids ")) from None
+    return planned_size(endpoints, streaming, service_tiers, product_ids)
+
+
+def grant_invoke(
+    parent: "pulumi.Resource",
+    parent_name: str,
+    role: Any,
+    name: Optional[str],
+    *,
+    label: str,
+    grant: Sequence[str],
+    planned: Sequence[Endpoint],
+    targets: "pulumi.Output[list[Any]] | Sequence[pulumi.Output[list[Any]]]",
+    streaming: bool,
+    service_tiers: Optional[Sequence[str]],
+    marketplace_product_ids: Optional[Sequence[str]],
+) -> "aws.iam.RolePolicy":
+    """The components' ``grant_invoke``: the merged policy of ``targets`` (:func:`invoke_policy_json`)
+    attached to ``role`` by :func:`role_policy`, its size at most :func:`grant_size` of ``planned``
+    (the targets' shapes from :func:`planned_endpoint`), checked before anything registers."""
+    size = grant_size(label, planned, streaming, service_tiers, marketplace_product_ids)
+    policy = invoke_policy_json(targets, streaming, service_tiers, marketplace_product_ids)
+    return role_policy(parent, parent_name, role, policy, name, label=label, grant=grant, size_estimate=size)

@@ -234,11 +234,11 @@ class InferenceProfileSet(pulumi.ComponentResource):
                 raise KeyError(f"{label}: no tenant {key!r}; tenants are {sorted(self.profiles)}")
         if not tenants or len(set(tenants)) != len(tenants):
             raise InvalidArgumentError(label, "tenant", f"must name one tenant or a list of distinct tenants, got {tenant!r}")
-        size = iam.grant_size(label, [self._planned] * len(tenants), streaming, service_tiers, marketplace_product_ids)
-        policy = iam.invoke_policy_json([self._targets[t] for t in tenants], streaming, service_tiers, marketplace_product_ids)
-        return iam.role_policy(
-            self, f"{self.pulumi_resource_name}-{'+'.join(tenants)}", role, policy, name,
-            label=label, grant=("InferenceProfileSet", self.pulumi_resource_name, *tenants), size_estimate=size,
+        return iam.grant_invoke(
+            self, f"{self.pulumi_resource_name}-{'+'.join(tenants)}", role, name,
+            label=label, grant=("InferenceProfileSet", self.pulumi_resource_name, *tenants),
+            planned=[self._planned] * len(tenants), targets=[self._targets[t] for t in tenants],
+            streaming=streaming, service_tiers=service_tiers, marketplace_product_ids=marketplace_product_ids,
         )
 
 
