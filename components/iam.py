@@ -447,11 +447,10 @@ def _count_role_policy(label: str, key: Any, role_label: str, resource_name: str
 
 # sizes known before anything exists: every ARN at its final length, every model set at its largest
 
-PROFILE_ID_LENGTH = 12
-"""Characters of an application inference profile's ID (``application-inference-profile/<id>``)."""
 ENDPOINT_ID_LENGTH = 12
-"""Characters of a throughput's or deployment's ID in its ARN."""
-
+"""Characters of the ID in an endpoint's ARN, for each of :data:`ENDPOINT_RESOURCE_TYPES`
+(``application-inference-profile/<id>``, ``provisioned-model/<id>``, ``custom-model-deployment/<id>``:
+``[a-z0-9]{12}`` in botocore's ``bedrock`` model)."""
 
 
 def planned_region(region: Any) -> Optional[str]:
@@ -481,7 +480,7 @@ def planned_endpoint(kind: str, model: Any, region: Optional[str]) -> Endpoint:
     if kind != "profile":
         resource = "provisioned-model" if kind == "provisioned" else "custom-model-deployment"
         return Endpoint(bedrock_arn(partition, home, account, resource, "x" * ENDPOINT_ID_LENGTH))
-    profile = bedrock_arn(partition, home, account, "application-inference-profile", "x" * PROFILE_ID_LENGTH)
+    profile = bedrock_arn(partition, home, account, "application-inference-profile", "x" * ENDPOINT_ID_LENGTH)
     model_text = model if isinstance(model, str) else ""
     source_id = model_text.rsplit("/", 1)[-1]
     geography, model_id = split_profile_id(source_id)
@@ -501,7 +500,7 @@ def planned_endpoint(kind: str, model: Any, region: Optional[str]) -> Endpoint:
 
 def planned_size(endpoints: Sequence[Endpoint], streaming: bool, service_tiers: Optional[Sequence[str]], marketplace_product_ids: Optional[Sequence[str]]) -> int:
     """:func:`policy_size` of the merged policy of ``endpoints`` (from :func:`planned_endpoint`)."""
-    distinct = [Endpoint(e.model_id[:-PROFILE_ID_LENGTH] + f"{i:0{PROFILE_ID_LENGTH}d}", e.models, e.source_profile) for i, e in enumerate(endpoints)]
+    distinct = [Endpoint(e.model_id[:-ENDPOINT_ID_LENGTH] + f"{i:0{ENDPOINT_ID_LENGTH}d}", e.models, e.source_profile) for i, e in enumerate(endpoints)]
     document = merged_invoke_policy_document(
         distinct, streaming=streaming, service_tiers=service_tiers, marketplace_product_ids=marketplace_product_ids
     )
