@@ -182,8 +182,11 @@ class InferenceProfileSet(pulumi.ComponentResource):
         profiles = list(self.profiles.values())
         self.cost_allocation_tags = None
         if arguments.get("activate_cost_allocation_tags", True):
-            keys = cost_allocation.cost_allocation_keys(tag_key, arguments.get("cost_allocation_tag_keys"))
-            self.cost_allocation_tags = cost_allocation.activate_tag_keys(self, f"{resource_name}-cost-allocation-tags", keys, profiles)
+            # tag_key, then the other keys named, without repeats; after the profiles billing must see first
+            keys = list(dict.fromkeys([tag_key, *(arguments.get("cost_allocation_tag_keys") or [])]))
+            self.cost_allocation_tags = CostAllocationTags(
+                f"{resource_name}-cost-allocation-tags", tag_keys=keys, opts=pulumi.ResourceOptions(parent=self, depends_on=profiles)
+            )
         self.budgets = {}
         for tenant, tenant_args in sorted(arguments["tenants"].items()):
             if (tenant_args or {}).get("budget") is not None:
