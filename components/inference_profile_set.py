@@ -151,10 +151,11 @@ class InferenceProfileSet(pulumi.ComponentResource):
         for tenant, tenant_args in sorted(arguments["tenants"].items()):
             tenant_args = tenant_args or {}
             keys = [tenant, *(tenant_args.get("previous_keys") or ())]
+            claims = [claim_legacy_name(resource_name, key) for key in keys]
             # Earlier names: under each previous key, and as versions before the [key] names had them.
             aliases = [
                 *(pulumi.Alias(name=child_name(resource_name, key)) for key in keys[1:]),
-                *(legacy_alias(resource_name, tenant, key) for key in keys),
+                *(legacy_alias(resource_name, tenant, key, claimed) for key, claimed in zip(keys, claims)),
             ]
             profile = ApplicationInferenceProfile(
                 child_name(resource_name, tenant),
@@ -165,8 +166,8 @@ class InferenceProfileSet(pulumi.ComponentResource):
                 region=arguments.get("region"),
                 opts=pulumi.ResourceOptions(parent=self, aliases=aliases),
             )
-            for key in keys:
-                warn_of_shared_legacy_name(profile, resource_name, key)
+            for key, claimed in zip(keys, claims):
+                warn_of_shared_legacy_name(profile, resource_name, key, claimed)
             self.profiles[tenant] = profile
             self._targets[tenant] = iam.profile_invoke_target(profile)
         self._planned = iam.planned_endpoint("profile", arguments["model"], iam.planned_region(arguments.get("region")))
@@ -267,9 +268,10 @@ def claim_legacy_name(set_name: str, key: str) -> list[tuple[str, str]]:
     return claims
 
 
-def legacy_alias(set_name: str, tenant: str, key: str) -> pulumi.Output[pulumi.Alias]:
+def legacy_alias(set_name: str, tenant: str, key: str, claims: list[tuple[str, str]]) -> pulumi.Output[pulumi.Alias]:
     """An alias to the name ``key`` had under the ``<set>-<key>`` scheme of earlier versions, so a
-    stack deployed with them keeps its profiles, unless another tenant of this program had that name.
+    stack deployed with them keeps its profiles, unless another tenant of this program had that name
+    (``claims``: :func:`claim_legacy_name` of ``key``, filled in by every set of the program).
 
     Two such children would both claim the one old resource, which the engine refuses, and nothing
     tells which tenant it belonged to: then the child gets none (:func:`warn_of_shared_legacy_name`
@@ -277,17 +279,15 @@ def legacy_alias(set_name: str, tenant: str, key: str) -> pulumi.Output[pulumi.A
     every set: an ``apply`` runs on the event loop only after that. The SDK needs an alias either
     way; an alias to the child's own name is one the engine never matches.
     """
-    claims = claim_legacy_name(set_name, key)
     shared = pulumi.Alias(name=child_name(set_name, tenant))
     return pulumi.Output.from_input(legacy_child_name(set_name, key)).apply(
         lambda legacy: pulumi.Alias(name=legacy) if len(claims) == 1 else shared
     )
 
 
-def warn_of_shared_legacy_name(profile: ApplicationInferenceProfile, set_name: str, key: str) -> None:
-    """Warn, naming the ``pulumi state rename`` to run, when :func:`legacy_alias` gave no alias."""
+def warn_of_shared_legacy_name(profile: ApplicationInferenceProfile, set_name: str, key: str, claims: list[tuple[str, str]]) -> None:
+    """Warn, naming the ``pulumi state rename`` to run, when :func:`legacy_alias` gave no alias (its ``claims``)."""
     legacy = legacy_child_name(set_name, key)
-    claims = _legacy_claims[asyncio.get_event_loop()][legacy]
 
     def warn(urn: str) -> None:
         if len(claims) == 1:
