@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence
@@ -60,8 +59,9 @@ from pulumi_bedrock_inference.identifiers import (
 )
 from pulumi_bedrock_inference.patterns import LinearPattern
 
+from ..providers.client import default_region
 from ..providers.validation import api_rule
-from .validation import InvalidArgumentError
+from .validation import InvalidArgumentError, stack_provider_config
 
 if TYPE_CHECKING:
     import pulumi_aws as aws
@@ -454,14 +454,26 @@ ENDPOINT_ID_LENGTH = 12
 
 
 def planned_region(region: Any) -> Optional[str]:
-    """The region a child will be created in, as far as construction knows: the argument, else stack
-    config ``aws:region``, else ``AWS_REGION``/``AWS_DEFAULT_REGION``; None when unknown."""
+    """The region a child will be created in, as far as construction knows, resolved as its provider's
+    check does (``BedrockProvider.check_region``): the argument, else stack config ``aws:region``, else
+    the region boto3 reads for the stack's ``aws:profile`` (``AWS_DEFAULT_REGION`` or the profile's
+    config file; boto3 ignores ``AWS_REGION``). None when unknown: an Output, an ``aws:region`` or
+    ``aws:profile`` the provider refuses, no region anywhere, or an AWS profile that does not exist."""
     if isinstance(region, str):
         return region
     if region is not None:
         return None
-    configured = pulumi.Config("aws").get("region")
-    return configured or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    config = stack_provider_config()
+    if config.problem_keys & {"aws:region", "aws:profile"}:
+        return None
+    if config.region:
+        return config.region
+    from botocore.exceptions import ProfileNotFound
+
+    try:
+        return default_region(config.profile)
+    except ProfileNotFound:
+        return None
 
 
 def _arn_regions(region: Optional[str]) -> tuple[str, list[str]]:

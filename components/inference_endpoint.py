@@ -91,7 +91,8 @@ class InferenceEndpointArgs(_InferenceEndpointRequired, total=False):
     space, ``_`` or ``-``; deployment: 1–2048 characters. A provisioned throughput has no description
     (ignored, with a warning). Default: none. Replaces the child on change."""
     region: Optional[pulumi.Input[str]]
-    """Region of the child. Default: stack config ``aws:region``, else ``AWS_REGION``. Replaces on change."""
+    """Region of the child. Default: stack config ``aws:region``, else the region boto3 reads (``AWS_DEFAULT_REGION``
+    or the AWS profile's config file; not ``AWS_REGION``). Replaces on change."""
     name: Optional[pulumi.Input[str]]
     """The child's name in AWS. Profile: 1–64 characters; deployment and throughput: 1–63; letters and
     digits, each optionally followed by one ``_`` or ``-`` (a profile also allows a space). Default:

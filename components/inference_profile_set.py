@@ -90,7 +90,8 @@ class InferenceProfileSetArgs(_InferenceProfileSetRequired, total=False):
     """Tags on every profile, merged over the stack's ``aws:defaultTags``. With the tenant's tags and
     ``tag_key`` at most 50 per profile. Updated in place."""
     region: Optional[pulumi.Input[str]]
-    """Region of the profiles. Default: stack config ``aws:region``, else ``AWS_REGION``. Replaces every profile on change."""
+    """Region of the profiles. Default: stack config ``aws:region``, else the region boto3 reads (``AWS_DEFAULT_REGION``
+    or the AWS profile's config file; not ``AWS_REGION``). Replaces every profile on change."""
     activate_cost_allocation_tags: bool
     """Activate ``tag_key`` and ``cost_allocation_tag_keys`` as cost allocation tags (a
     ``CostAllocationTags`` child; needs the management or a standalone account). A key AWS billing has
