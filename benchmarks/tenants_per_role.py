@@ -27,11 +27,7 @@ from pulumi_bedrock_inference.components.iam import (  # noqa: E402
     planned_endpoint,
     planned_size,
 )
-from pulumi_bedrock_inference.testing.emulator.catalogue import (  # noqa: E402
-    FOUNDATION_MODELS,
-    INFERENCE_PROFILE_GEOGRAPHIES,
-    SystemInferenceProfile,
-)
+from pulumi_bedrock_inference.testing.emulator.catalogue import INFERENCE_PROFILE_GEOGRAPHIES, SYSTEM_INFERENCE_PROFILES  # noqa: E402
 
 REGION = "us-east-1"
 MODELS = {
@@ -52,11 +48,9 @@ def most_that_fit(size_of: "callable[[int], int]") -> int:  # type: ignore[valid
 
 def catalogue_endpoint(model: str) -> Endpoint:
     planned = planned_endpoint("profile", model, REGION)
-    prefix, _, model_id = model.partition(".")
-    if prefix not in INFERENCE_PROFILE_GEOGRAPHIES:
+    if model.partition(".")[0] not in INFERENCE_PROFILE_GEOGRAPHIES:
         return planned
-    system = SystemInferenceProfile(INFERENCE_PROFILE_GEOGRAPHIES[prefix], FOUNDATION_MODELS[model_id])
-    return Endpoint(planned.model_id, tuple(system.model_arns(REGION)), planned.source_profile)
+    return Endpoint(planned.model_id, tuple(SYSTEM_INFERENCE_PROFILES[model].model_arns(REGION)), planned.source_profile)
 
 
 def main() -> None:

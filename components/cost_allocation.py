@@ -1,8 +1,8 @@
 """What a component adds to make its cost tags usable: activated cost allocation tags and AWS Budgets
 filtered to a tag value.
 
-- Activation: a :class:`~pulumi_bedrock_inference.providers.CostAllocationTags` child, which never
-  deactivates a key (several sets and stacks share keys such as ``tenant``).
+- Activation: a :class:`~pulumi_bedrock_inference.providers.CostAllocationTags` child (the set
+  declares it), which never deactivates a key (several sets and stacks share keys such as ``tenant``).
 - Budgets: pulumi-aws's ``aws.budgets.Budget``, a monthly ``COST`` budget in USD whose cost filter
   is ``TagKeyValue`` = ``user:<tag key>$<tag value>``. Cost allocation reports name user-defined
   tags with the ``user:`` prefix ("User-defined tag names have the prefix user: in the cost
@@ -19,19 +19,19 @@ Reads top to bottom: arguments → children → checks.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, TypedDict
+from typing import TYPE_CHECKING, Any, Mapping, Sequence, TypedDict
 
 import pulumi
 
-from ..providers.cost_allocation_tags import CostAllocationTags
+from ..providers.validation import api_rule
 from .validation import InvalidArgumentError
 
 if TYPE_CHECKING:
     import pulumi_aws as aws
 
-BUDGET_ARGUMENTS = ("monthly_limit_usd", "notify", "threshold_percent")
-MAX_SUBSCRIBERS = 11
-"""Subscribers of one budget notification (botocore's ``budgets`` model, ``Subscribers``: 1–11)."""
+SUBSCRIBERS_RULE = api_rule("CreateBudget", "NotificationsWithSubscribers.[].Subscribers", service="budgets")
+"""How many subscribers one budget notification has (its length limits: 1–11), from botocore's
+``budgets`` model on first use."""
 
 
 class BudgetArgs(TypedDict, total=False):
@@ -46,14 +46,7 @@ class BudgetArgs(TypedDict, total=False):
     """Percent of the limit that notifies, more than 0. Default: 100."""
 
 
-def activate_tag_keys(parent: pulumi.Resource, name: str, keys: Sequence[str], depends_on: Sequence[pulumi.Resource]) -> CostAllocationTags:
-    """A child activating ``keys``; after ``depends_on`` (the tagged resources billing must see first)."""
-    return CostAllocationTags(name, tag_keys=list(keys), opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on)))
-
-
-def budget_filter_values(tag_key: str, tag_values: Sequence[str]) -> list[str]:
-    """``TagKeyValue`` values of a budget on ``tag_key`` = any of ``tag_values``."""
-    return [f"user:{tag_key}${value}" for value in tag_values]
+BUDGET_ARGUMENTS = tuple(BudgetArgs.__annotations__)
 
 
 def tag_budget(
@@ -84,7 +77,7 @@ def tag_budget(
         time_unit="MONTHLY",
         limit_amount=limit,
         limit_unit="USD",
-        cost_filters=[aws.budgets.BudgetCostFilterArgs(name="TagKeyValue", values=budget_filter_values(tag_key, tag_values))],
+        cost_filters=[aws.budgets.BudgetCostFilterArgs(name="TagKeyValue", values=[f"user:{tag_key}${value}" for value in tag_values])],
         notifications=notifications,
         opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on)),
     )
@@ -105,9 +98,10 @@ def check_budget(component: str, field: str, value: Any) -> None:
     _positive(component, f"{field}.monthly_limit_usd", value.get("monthly_limit_usd"), required=True)
     _positive(component, f"{field}.threshold_percent", value.get("threshold_percent"), required=False)
     notify = value.get("notify")
-    if not isinstance(notify, (list, tuple)) or not 1 <= len(notify) <= MAX_SUBSCRIBERS:
+    least, most = SUBSCRIBERS_RULE.min_length, SUBSCRIBERS_RULE.max_length
+    if not isinstance(notify, (list, tuple)) or not least <= len(notify) <= (most or len(notify)):
         raise InvalidArgumentError(
-            component, f"{field}.notify", f"must be a list of 1 to {MAX_SUBSCRIBERS} email addresses or SNS topic ARNs (a value, not an Output), got {notify!r}"
+            component, f"{field}.notify", f"must be a list of {least} to {most} email addresses or SNS topic ARNs (a value, not an Output), got {notify!r}"
         )
     for index, address in enumerate(notify):
         if not isinstance(address, str) or not _is_subscriber(address):
@@ -131,12 +125,3 @@ def _is_subscriber(address: str) -> bool:
         return len(parts) == 6 and parts[2] == "sns" and all(parts[3:])
     local, at, domain = address.partition("@")
     return bool(at and local and "." in domain and not any(c.isspace() for c in address))
-
-
-def cost_allocation_keys(tag_key: str, named: Optional[Sequence[str]]) -> list[str]:
-    """``tag_key`` then the other keys named, without repeats."""
-    keys = [tag_key]
-    for key in named or []:
-        if key not in keys:
-            keys.append(key)
-    return keys

@@ -46,28 +46,33 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence
 
+import pulumi
+
 from pulumi_bedrock_inference.identifiers import (
-    DEFAULT_PARTITION, GEOGRAPHY_REGION_PREFIXES, GET_PROFILE_ACTION, GLOBAL_GEOGRAPHY, INFERENCE_PROFILE_ARN_KEY, INVOKE_ACTION,
-    PARTITION_PATTERN, STREAM_ACTION, bedrock_arn, foundation_model_arn, parse_arn, partition_of, service_regions, split_profile_id,
+    DEFAULT_PARTITION, GEOGRAPHY_REGION_PREFIXES, GET_PROFILE_ACTION, GLOBAL_GEOGRAPHY, GLOBAL_REQUESTED_REGION, INFERENCE_PROFILE_ARN_KEY,
+    INVOKE_ACTION, PARTITION_PATTERN, SERVICE_TIER_KEY, SERVICE_TIERS, STREAM_ACTION, BedrockArn, bedrock_arn, foundation_model_arn,
+    parse_arn, partition_of, service_regions, split_profile_id,
 )
 from pulumi_bedrock_inference.patterns import LinearPattern
 
+from ..providers.client import default_region
 from ..providers.validation import api_rule
+from .validation import InvalidArgumentError, stack_provider_config
 
 if TYPE_CHECKING:
-    import pulumi
     import pulumi_aws as aws
 
 __all__ = [
     "CONDITION_KEY",
     "GET_PROFILE_ACTION",
+    "GLOBAL_REQUESTED_REGION",
     "INLINE_POLICY_LIMIT",
     "INVOKE_ACTION",
+    "SERVICE_TIER_KEY",
     "SERVICE_TIERS",
     "STREAM_ACTION",
     "Endpoint",
@@ -85,11 +90,6 @@ CONDITION_KEY = INFERENCE_PROFILE_ARN_KEY
 CONDITION_OPERATOR = "ArnEquals"
 """The key's value type is an ARN, so it is compared with an ARN operator."""
 REQUESTED_REGION_KEY = "aws:RequestedRegion"
-GLOBAL_REQUESTED_REGION = "unspecified"
-"""``aws:RequestedRegion`` of the check on a global profile's region-less model ARN."""
-SERVICE_TIER_KEY = "bedrock:ServiceTier"
-SERVICE_TIERS = ("priority", "default", "flex", "reserved")
-"""The values of ``serviceTier`` (botocore's ``bedrock-runtime`` ``ServiceTierType``)."""
 MARKETPLACE_PRODUCT_KEY = "aws-marketplace:ProductId"
 INLINE_POLICY_LIMIT = 10_240
 """Characters (white space not counted) of all inline policies of one IAM role together."""
@@ -170,7 +170,7 @@ def merged_invoke_policy_document(
     tiers = _service_tier_condition(service_tiers)
     invoked: list[str] = []
     read: list[str] = []
-    routes: dict[tuple[str, ...], list[str]] = {}
+    routes: dict[tuple[BedrockArn, ...], list[str]] = {}
     for endpoint in endpoints:
         _check_endpoint(endpoint, invoked, read, routes)
     if not invoked:
@@ -182,12 +182,12 @@ def merged_invoke_policy_document(
     sids: dict[str, int] = {}
     for models, profiles in routes.items():
         through = {CONDITION_OPERATOR: {CONDITION_KEY: profiles[0] if len(profiles) == 1 else sorted(set(profiles))}}
-        regional = [arn for arn in models if parse_arn(arn).region]  # type: ignore[union-attr]
-        regionless = [arn for arn in models if arn not in regional]
+        regional = [str(model) for model in models if model.region]
+        regionless = [str(model) for model in models if not model.region]
         if not regionless:
             statements.append(_allow(_sid("InvokeModelsThroughProfile", sids), actions, regional, _merge(through, tiers)))
             continue
-        source_regions = sorted({parse_arn(arn).region for arn in regional})  # type: ignore[union-attr]
+        source_regions = regions_of(regional)
         if regional:
             in_region = {"StringEquals": {REQUESTED_REGION_KEY: source_regions[0] if len(source_regions) == 1 else source_regions}}
             statements.append(_allow(_sid("InvokeModelInSourceRegion", sids), actions, regional, _merge(through, in_region, tiers)))
@@ -197,32 +197,34 @@ def merged_invoke_policy_document(
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def _check_endpoint(endpoint: Endpoint, invoked: list[str], read: list[str], routes: dict[tuple[str, ...], list[str]]) -> None:
+def _check_endpoint(endpoint: Endpoint, invoked: list[str], read: list[str], routes: dict[tuple[BedrockArn, ...], list[str]]) -> None:
     model_id = endpoint.model_id
     parsed = _parse(model_id, "model_id", ENDPOINT_RESOURCE_TYPES)
     model_arns = tuple(sorted(set(endpoint.models)))
-    if parsed["type"] != "application-inference-profile":
+    if parsed.resource_type != "application-inference-profile":
         if model_arns or endpoint.source_profile:
-            raise ValueError(f"model_id {model_id!r} is a {parsed['type']}: it has no models or source_profile to grant")
+            raise ValueError(f"model_id {model_id!r} is a {parsed.resource_type}: it has no models or source_profile to grant")
         invoked.append(model_id)
         return
     if not model_arns:
         raise ValueError(f"models is required for the application inference profile {model_id!r}: the foundation-model ARNs it routes to")
+    models = []
     for arn in model_arns:
         model = _parse(arn, "models[]", ("foundation-model",))
-        if model["partition"] != parsed["partition"]:
-            raise ValueError(f"models[] {arn!r} is in partition {model['partition']}, the profile in {parsed['partition']}")
-    if all(not parse_arn(arn).region for arn in model_arns):  # type: ignore[union-attr]
+        if model.partition != parsed.partition:
+            raise ValueError(f"models[] {arn!r} is in partition {model.partition}, the profile in {parsed.partition}")
+        models.append(model)
+    if all(not model.region for model in models):
         raise ValueError(f"models of {model_id!r} name no region: a profile's models include its source region's model")
     invoked.append(model_id)
     if endpoint.source_profile:
         _parse(endpoint.source_profile, "source_profile", ("inference-profile",))
         invoked.append(endpoint.source_profile)
     read.append(model_id)
-    routes.setdefault(model_arns, []).append(model_id)
+    routes.setdefault(tuple(models), []).append(model_id)
 
 
-def _parse(arn: Any, field: str, types: tuple[str, ...]) -> dict[str, str]:
+def _parse(arn: Any, field: str, types: tuple[str, ...]) -> BedrockArn:
     parsed = parse_arn(arn)
     if parsed is None or not parsed.is_canonical or parsed.resource_type not in types:
         kinds = " or ".join(types)
@@ -231,7 +233,7 @@ def _parse(arn: Any, field: str, types: tuple[str, ...]) -> dict[str, str]:
         raise ValueError(f"{field} {arn!r}: a foundation-model ARN has no account, every other Bedrock ARN has one")
     if parsed.resource_type != "foundation-model" and not parsed.region:
         raise ValueError(f"{field} {arn!r} names no region: only a foundation-model ARN may be region-less")
-    return {"partition": parsed.partition, "region": parsed.region, "account": parsed.account, "type": parsed.resource_type, "id": parsed.resource_id}
+    return parsed
 
 
 def _service_tier_condition(service_tiers: Optional[Sequence[str]]) -> dict[str, Any]:
@@ -295,8 +297,6 @@ def policy_size(document: Mapping[str, Any] | str) -> int:
 
 def invoke_target(model_id: "pulumi.Input[str]", models: Any = (), source_profile: Any = None) -> "pulumi.Output[list[Any]]":
     """``[model_id, models, source_profile]`` as one Output, the arguments of :func:`invoke_policy_document`."""
-    import pulumi
-
     return pulumi.Output.all(model_id, models, source_profile)
 
 
@@ -313,8 +313,6 @@ def invoke_policy_json(
     marketplace_product_ids: Optional[Sequence[str]] = None,
 ) -> "pulumi.Output[str]":
     """:func:`merged_invoke_policy_document` of one target or several, as JSON text, the form IAM resources take."""
-    import pulumi
-
     many = list(targets) if isinstance(targets, (list, tuple)) else [targets]
 
     def document(values: list[list[Any]]) -> str:
@@ -396,10 +394,7 @@ def role_policy(
     pulumi-aws is imported here, on first use, so that programs using only the policy documents
     never load it (and never need AWS credentials in preview: pulumi-aws#3971).
     """
-    import pulumi
     import pulumi_aws as aws
-
-    from .validation import InvalidArgumentError
 
     try:
         if isinstance(role, aws.iam.Role):
@@ -435,10 +430,6 @@ def role_policy(
 
 
 def _count_role_policy(label: str, key: Any, role_label: str, resource_name: str, size: int) -> None:
-    import pulumi
-
-    from .validation import InvalidArgumentError
-
     run = pulumi.runtime.settings.get_root_resource() or pulumi.runtime.settings.SETTINGS
     sizes = _ROLE_POLICY_SIZES.setdefault(run, {}).setdefault(key, [])
     total = sum(s for _, s in sizes) + size
@@ -456,24 +447,33 @@ def _count_role_policy(label: str, key: Any, role_label: str, resource_name: str
 
 # sizes known before anything exists: every ARN at its final length, every model set at its largest
 
-PROFILE_ID_LENGTH = 12
-"""Characters of an application inference profile's ID (``application-inference-profile/<id>``)."""
 ENDPOINT_ID_LENGTH = 12
-"""Characters of a throughput's or deployment's ID in its ARN."""
-
+"""Characters of the ID in an endpoint's ARN, for each of :data:`ENDPOINT_RESOURCE_TYPES`
+(``application-inference-profile/<id>``, ``provisioned-model/<id>``, ``custom-model-deployment/<id>``:
+``[a-z0-9]{12}`` in botocore's ``bedrock`` model)."""
 
 
 def planned_region(region: Any) -> Optional[str]:
-    """The region a child will be created in, as far as construction knows: the argument, else stack
-    config ``aws:region``, else ``AWS_REGION``/``AWS_DEFAULT_REGION``; None when unknown."""
-    import pulumi
-
+    """The region a child will be created in, as far as construction knows, resolved as its provider's
+    check does (``BedrockProvider.check_region``): the argument, else stack config ``aws:region``, else
+    the region boto3 reads for the stack's ``aws:profile`` (``AWS_DEFAULT_REGION`` or the profile's
+    config file; boto3 ignores ``AWS_REGION``). None when unknown: an Output, an ``aws:region`` or
+    ``aws:profile`` the provider refuses, no region anywhere, or an AWS profile that does not exist."""
     if isinstance(region, str):
         return region
     if region is not None:
         return None
-    configured = pulumi.Config("aws").get("region")
-    return configured or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    config = stack_provider_config()
+    if config.problem_keys & {"aws:region", "aws:profile"}:
+        return None
+    if config.region:
+        return config.region
+    from botocore.exceptions import ProfileNotFound
+
+    try:
+        return default_region(config.profile)
+    except ProfileNotFound:
+        return None
 
 
 def _arn_regions(region: Optional[str]) -> tuple[str, list[str]]:
@@ -492,7 +492,7 @@ def planned_endpoint(kind: str, model: Any, region: Optional[str]) -> Endpoint:
     if kind != "profile":
         resource = "provisioned-model" if kind == "provisioned" else "custom-model-deployment"
         return Endpoint(bedrock_arn(partition, home, account, resource, "x" * ENDPOINT_ID_LENGTH))
-    profile = bedrock_arn(partition, home, account, "application-inference-profile", "x" * PROFILE_ID_LENGTH)
+    profile = bedrock_arn(partition, home, account, "application-inference-profile", "x" * ENDPOINT_ID_LENGTH)
     model_text = model if isinstance(model, str) else ""
     source_id = model_text.rsplit("/", 1)[-1]
     geography, model_id = split_profile_id(source_id)
@@ -512,7 +512,7 @@ def planned_endpoint(kind: str, model: Any, region: Optional[str]) -> Endpoint:
 
 def planned_size(endpoints: Sequence[Endpoint], streaming: bool, service_tiers: Optional[Sequence[str]], marketplace_product_ids: Optional[Sequence[str]]) -> int:
     """:func:`policy_size` of the merged policy of ``endpoints`` (from :func:`planned_endpoint`)."""
-    distinct = [Endpoint(e.model_id[:-PROFILE_ID_LENGTH] + f"{i:0{PROFILE_ID_LENGTH}d}", e.models, e.source_profile) for i, e in enumerate(endpoints)]
+    distinct = [Endpoint(e.model_id[:-ENDPOINT_ID_LENGTH] + f"{i:0{ENDPOINT_ID_LENGTH}d}", e.models, e.source_profile) for i, e in enumerate(endpoints)]
     document = merged_invoke_policy_document(
         distinct, streaming=streaming, service_tiers=service_tiers, marketplace_product_ids=marketplace_product_ids
     )
@@ -524,10 +524,34 @@ def grant_size(
 ) -> int:
     """:func:`planned_size`, with a bad ``service_tiers`` or ``marketplace_product_ids`` reported as the
     component's :class:`~.validation.InvalidArgumentError` naming the field."""
-    from .validation import InvalidArgumentError
-
     try:
-        return planned_size(endpoints, streaming, service_tiers, product_ids)
+        _service_tier_condition(service_tiers)
     except ValueError as error:
-        field = "service_tiers" if str(error).startswith("service_tiers") else "marketplace_product_ids"
-        raise InvalidArgumentError(label, field, str(error).removeprefix(f"{field} ")) from None
+        raise InvalidArgumentError(label, "service_tiers", str(error).removeprefix("service_tiers ")) from None
+    try:
+        _marketplace_statements(product_ids)
+    except ValueError as error:
+        raise InvalidArgumentError(label, "marketplace_product_ids", str(error).removeprefix("marketplace_product_ids ")) from None
+    return planned_size(endpoints, streaming, service_tiers, product_ids)
+
+
+def grant_invoke(
+    parent: "pulumi.Resource",
+    parent_name: str,
+    role: Any,
+    name: Optional[str],
+    *,
+    label: str,
+    grant: Sequence[str],
+    planned: Sequence[Endpoint],
+    targets: "pulumi.Output[list[Any]] | Sequence[pulumi.Output[list[Any]]]",
+    streaming: bool,
+    service_tiers: Optional[Sequence[str]],
+    marketplace_product_ids: Optional[Sequence[str]],
+) -> "aws.iam.RolePolicy":
+    """The components' ``grant_invoke``: the merged policy of ``targets`` (:func:`invoke_policy_json`)
+    attached to ``role`` by :func:`role_policy`, its size at most :func:`grant_size` of ``planned``
+    (the targets' shapes from :func:`planned_endpoint`), checked before anything registers."""
+    size = grant_size(label, planned, streaming, service_tiers, marketplace_product_ids)
+    policy = invoke_policy_json(targets, streaming, service_tiers, marketplace_product_ids)
+    return role_policy(parent, parent_name, role, policy, name, label=label, grant=grant, size_estimate=size)

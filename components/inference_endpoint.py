@@ -91,7 +91,8 @@ class InferenceEndpointArgs(_InferenceEndpointRequired, total=False):
     space, ``_`` or ``-``; deployment: 1–2048 characters. A provisioned throughput has no description
     (ignored, with a warning). Default: none. Replaces the child on change."""
     region: Optional[pulumi.Input[str]]
-    """Region of the child. Default: stack config ``aws:region``, else ``AWS_REGION``. Replaces on change."""
+    """Region of the child. Default: stack config ``aws:region``, else the region boto3 reads (``AWS_DEFAULT_REGION``
+    or the AWS profile's config file; not ``AWS_REGION``). Replaces on change."""
     name: Optional[pulumi.Input[str]]
     """The child's name in AWS. Profile: 1–64 characters; deployment and throughput: 1–63; letters and
     digits, each optionally followed by one ``_`` or ``-`` (a profile also allows a space). Default:
@@ -246,12 +247,11 @@ class InferenceEndpoint(pulumi.ComponentResource):
         :raises InvalidArgumentError: a malformed role, tier or product ID, a name already used, or a policy that would
             push the role's inline policies past IAM's 10,240 characters (counted for every grant of the program).
         """
-        label = f'InferenceEndpoint "{self.pulumi_resource_name}"'
-        size = iam.grant_size(label, [self._planned], streaming, service_tiers, marketplace_product_ids)
-        policy = iam.invoke_policy_json(self._target, streaming, service_tiers, marketplace_product_ids)
-        return iam.role_policy(
-            self, self.pulumi_resource_name, role, policy, name,
-            label=label, grant=("InferenceEndpoint", self.pulumi_resource_name), size_estimate=size,
+        return iam.grant_invoke(
+            self, self.pulumi_resource_name, role, name,
+            label=f'InferenceEndpoint "{self.pulumi_resource_name}"', grant=("InferenceEndpoint", self.pulumi_resource_name),
+            planned=[self._planned], targets=self._target,
+            streaming=streaming, service_tiers=service_tiers, marketplace_product_ids=marketplace_product_ids,
         )
 
 

@@ -90,7 +90,8 @@ class InferenceProfileSetArgs(_InferenceProfileSetRequired, total=False):
     """Tags on every profile, merged over the stack's ``aws:defaultTags``. With the tenant's tags and
     ``tag_key`` at most 50 per profile. Updated in place."""
     region: Optional[pulumi.Input[str]]
-    """Region of the profiles. Default: stack config ``aws:region``, else ``AWS_REGION``. Replaces every profile on change."""
+    """Region of the profiles. Default: stack config ``aws:region``, else the region boto3 reads (``AWS_DEFAULT_REGION``
+    or the AWS profile's config file; not ``AWS_REGION``). Replaces every profile on change."""
     activate_cost_allocation_tags: bool
     """Activate ``tag_key`` and ``cost_allocation_tag_keys`` as cost allocation tags (a
     ``CostAllocationTags`` child; needs the management or a standalone account). A key AWS billing has
@@ -151,10 +152,11 @@ class InferenceProfileSet(pulumi.ComponentResource):
         for tenant, tenant_args in sorted(arguments["tenants"].items()):
             tenant_args = tenant_args or {}
             keys = [tenant, *(tenant_args.get("previous_keys") or ())]
+            claims = [claim_legacy_name(resource_name, key) for key in keys]
             # Earlier names: under each previous key, and as versions before the [key] names had them.
             aliases = [
                 *(pulumi.Alias(name=child_name(resource_name, key)) for key in keys[1:]),
-                *(legacy_alias(resource_name, tenant, key) for key in keys),
+                *(legacy_alias(resource_name, tenant, key, claimed) for key, claimed in zip(keys, claims)),
             ]
             profile = ApplicationInferenceProfile(
                 child_name(resource_name, tenant),
@@ -165,8 +167,8 @@ class InferenceProfileSet(pulumi.ComponentResource):
                 region=arguments.get("region"),
                 opts=pulumi.ResourceOptions(parent=self, aliases=aliases),
             )
-            for key in keys:
-                warn_of_shared_legacy_name(profile, resource_name, key)
+            for key, claimed in zip(keys, claims):
+                warn_of_shared_legacy_name(profile, resource_name, key, claimed)
             self.profiles[tenant] = profile
             self._targets[tenant] = iam.profile_invoke_target(profile)
         self._planned = iam.planned_endpoint("profile", arguments["model"], iam.planned_region(arguments.get("region")))
@@ -182,8 +184,11 @@ class InferenceProfileSet(pulumi.ComponentResource):
         profiles = list(self.profiles.values())
         self.cost_allocation_tags = None
         if arguments.get("activate_cost_allocation_tags", True):
-            keys = cost_allocation.cost_allocation_keys(tag_key, arguments.get("cost_allocation_tag_keys"))
-            self.cost_allocation_tags = cost_allocation.activate_tag_keys(self, f"{resource_name}-cost-allocation-tags", keys, profiles)
+            # tag_key, then the other keys named, without repeats; after the profiles billing must see first
+            keys = list(dict.fromkeys([tag_key, *(arguments.get("cost_allocation_tag_keys") or [])]))
+            self.cost_allocation_tags = CostAllocationTags(
+                f"{resource_name}-cost-allocation-tags", tag_keys=keys, opts=pulumi.ResourceOptions(parent=self, depends_on=profiles)
+            )
         self.budgets = {}
         for tenant, tenant_args in sorted(arguments["tenants"].items()):
             if (tenant_args or {}).get("budget") is not None:
@@ -234,11 +239,11 @@ class InferenceProfileSet(pulumi.ComponentResource):
                 raise KeyError(f"{label}: no tenant {key!r}; tenants are {sorted(self.profiles)}")
         if not tenants or len(set(tenants)) != len(tenants):
             raise InvalidArgumentError(label, "tenant", f"must name one tenant or a list of distinct tenants, got {tenant!r}")
-        size = iam.grant_size(label, [self._planned] * len(tenants), streaming, service_tiers, marketplace_product_ids)
-        policy = iam.invoke_policy_json([self._targets[t] for t in tenants], streaming, service_tiers, marketplace_product_ids)
-        return iam.role_policy(
-            self, f"{self.pulumi_resource_name}-{'+'.join(tenants)}", role, policy, name,
-            label=label, grant=("InferenceProfileSet", self.pulumi_resource_name, *tenants), size_estimate=size,
+        return iam.grant_invoke(
+            self, f"{self.pulumi_resource_name}-{'+'.join(tenants)}", role, name,
+            label=label, grant=("InferenceProfileSet", self.pulumi_resource_name, *tenants),
+            planned=[self._planned] * len(tenants), targets=[self._targets[t] for t in tenants],
+            streaming=streaming, service_tiers=service_tiers, marketplace_product_ids=marketplace_product_ids,
         )
 
 
@@ -264,9 +269,10 @@ def claim_legacy_name(set_name: str, key: str) -> list[tuple[str, str]]:
     return claims
 
 
-def legacy_alias(set_name: str, tenant: str, key: str) -> pulumi.Output[pulumi.Alias]:
+def legacy_alias(set_name: str, tenant: str, key: str, claims: list[tuple[str, str]]) -> pulumi.Output[pulumi.Alias]:
     """An alias to the name ``key`` had under the ``<set>-<key>`` scheme of earlier versions, so a
-    stack deployed with them keeps its profiles, unless another tenant of this program had that name.
+    stack deployed with them keeps its profiles, unless another tenant of this program had that name
+    (``claims``: :func:`claim_legacy_name` of ``key``, filled in by every set of the program).
 
     Two such children would both claim the one old resource, which the engine refuses, and nothing
     tells which tenant it belonged to: then the child gets none (:func:`warn_of_shared_legacy_name`
@@ -274,17 +280,15 @@ def legacy_alias(set_name: str, tenant: str, key: str) -> pulumi.Output[pulumi.A
     every set: an ``apply`` runs on the event loop only after that. The SDK needs an alias either
     way; an alias to the child's own name is one the engine never matches.
     """
-    claims = claim_legacy_name(set_name, key)
     shared = pulumi.Alias(name=child_name(set_name, tenant))
     return pulumi.Output.from_input(legacy_child_name(set_name, key)).apply(
         lambda legacy: pulumi.Alias(name=legacy) if len(claims) == 1 else shared
     )
 
 
-def warn_of_shared_legacy_name(profile: ApplicationInferenceProfile, set_name: str, key: str) -> None:
-    """Warn, naming the ``pulumi state rename`` to run, when :func:`legacy_alias` gave no alias."""
+def warn_of_shared_legacy_name(profile: ApplicationInferenceProfile, set_name: str, key: str, claims: list[tuple[str, str]]) -> None:
+    """Warn, naming the ``pulumi state rename`` to run, when :func:`legacy_alias` gave no alias (its ``claims``)."""
     legacy = legacy_child_name(set_name, key)
-    claims = _legacy_claims[asyncio.get_event_loop()][legacy]
 
     def warn(urn: str) -> None:
         if len(claims) == 1:

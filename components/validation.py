@@ -69,15 +69,20 @@ def base_model_id(model: str) -> str:
     return classified.base_model_id if classified else model
 
 
-def stack_default_tags() -> dict[str, str]:
-    """The stack's ``aws:defaultTags``, read as the providers read them (they count against the tag limit)."""
+def stack_provider_config() -> ProviderConfig:
+    """The stack's ``aws:`` config, read as the providers read it (:meth:`ProviderConfig.from_stack_config`)."""
     config = {"aws": pulumi.Config("aws")}
 
     def get(key: str) -> Any:
         namespace, _, name = key.partition(":")
         return config[namespace].get(name) if namespace in config else None
 
-    return dict(ProviderConfig.from_stack_config(get).default_tags)
+    return ProviderConfig.from_stack_config(get)
+
+
+def stack_default_tags() -> dict[str, str]:
+    """The stack's ``aws:defaultTags``, read as the providers read them (they count against the tag limit)."""
+    return dict(stack_provider_config().default_tags)
 
 
 def known(value: Any) -> Any:

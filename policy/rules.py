@@ -12,9 +12,11 @@ readable to be judged safe.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Optional
 
+from pulumi_bedrock_inference import identifiers
+from pulumi_bedrock_inference.identifiers import INVOKE_ACTION, SERVICE_TIER_KEY, SERVICE_TIERS, STREAM_ACTION
 from pulumi_bedrock_inference.patterns import wildcard_fullmatches
 from pulumi_policy import (
     EnforcementLevel,
@@ -29,6 +31,7 @@ from .resources import (
     DYNAMIC_PROVISIONED_THROUGHPUT,
     PROVISIONED_THROUGHPUT_TYPES,
     TAGGABLE_TYPES,
+    PolicyDocument,
     as_list,
     commitment_duration,
     model_reference,
@@ -40,13 +43,12 @@ from .resources import (
     text,
 )
 
-COMMITMENT_DURATIONS = ["OneMonth", "SixMonths"]
+# Config schema defaults (lists, as the schema's JSON arrays).
+COMMITMENT_DURATIONS = list(identifiers.COMMITMENT_DURATIONS)
 DEFAULT_COST_TAG_KEYS = ["cost-center"]
 DEFAULT_COMMITMENT_STACKS = ["prod"]
 DEFAULT_MAX_MODEL_UNITS = 2
-DEFAULT_INVOKE_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
-SERVICE_TIER_KEY = "bedrock:ServiceTier"
-SERVICE_TIERS = ["priority", "default", "flex", "reserved"]
+DEFAULT_INVOKE_ACTIONS = [INVOKE_ACTION, STREAM_ACTION]
 
 Validation = Callable[[ResourceValidationArgs, ReportViolation], None]
 
@@ -176,33 +178,24 @@ def no_invoke_on_wildcard(args: ResourceValidationArgs, report_violation: Report
     their violations first, then the unknown one defers the rest of the rule to ``pulumi up``.
     """
     actions = _setting(args, "actions", DEFAULT_INVOKE_ACTIONS)
-    unknown = None
-    for document in policy_documents(args.props, args.resource_type):
-        if document.unknown is not None:
-            unknown = unknown or document.unknown
-            continue
-        if document.problem is not None:
+
+    def unreadable(document: PolicyDocument) -> None:
+        report_violation(
+            f"'{args.name}' ({args.resource_type}) {document.where} {document.problem}: it cannot be checked "
+            f"for {', '.join(actions)} on wildcard resources, and IAM refuses it (MalformedPolicyDocument).",
+            None,
+        )
+
+    for document, label, statement in _allowing_statements(args, unreadable):
+        granted = _granted_actions(statement, actions)
+        wildcard = _wildcard_resource(statement)
+        if granted and wildcard:
             report_violation(
-                f"'{args.name}' ({args.resource_type}) {document.where} {document.problem}: it cannot be checked "
-                f"for {', '.join(actions)} on wildcard resources, and IAM refuses it (MalformedPolicyDocument).",
+                f"'{args.name}' ({args.resource_type}) {document.where} statement {label} allows "
+                f"{', '.join(granted)} on {wildcard}: grant the exact inference profile, deployment or "
+                "provisioned model ARNs (InferenceEndpoint.grant_invoke / invoke_policy build such a policy).",
                 None,
             )
-            continue
-        for index, statement in enumerate(document.statements):
-            if str(statement.get("Effect", "")).lower() == "deny":
-                continue
-            granted = _granted_actions(statement, actions)
-            wildcard = _wildcard_resource(statement)
-            if granted and wildcard:
-                label = statement.get("Sid") or f"#{index}"
-                report_violation(
-                    f"'{args.name}' ({args.resource_type}) {document.where} statement {label} allows "
-                    f"{', '.join(granted)} on {wildcard}: grant the exact inference profile, deployment or "
-                    "provisioned model ARNs (InferenceEndpoint.grant_invoke / invoke_policy build such a policy).",
-                    None,
-                )
-    if unknown is not None:
-        raise unknown
 
 
 def allowed_service_tiers(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
@@ -214,23 +207,40 @@ def allowed_service_tiers(args: ResourceValidationArgs, report_violation: Report
     allowed = _setting(args, "tiers", [])
     if not allowed:
         return
+    for document, label, statement in _allowing_statements(args):
+        if not _granted_actions(statement, DEFAULT_INVOKE_ACTIONS):
+            continue
+        extra = [t for t in _granted_tiers(statement.get("Condition")) if t not in allowed]
+        if extra:
+            report_violation(
+                f"'{args.name}' ({args.resource_type}) {document.where} statement {label} allows the service "
+                f"tier(s) {', '.join(extra)}; this stack may grant {', '.join(allowed)} only (policy config tiers): "
+                f"pass grant_invoke(..., service_tiers={list(allowed)!r}), or a {SERVICE_TIER_KEY} condition.",
+                None,
+            )
+
+
+def _allowing_statements(
+    args: ResourceValidationArgs, unreadable: Optional[Callable[[PolicyDocument], None]] = None
+) -> Iterator[tuple[PolicyDocument, str, dict[str, Any]]]:
+    """``(document, label, statement)`` for every statement but a Deny of each readable policy
+    document the resource declares, labelled by its Sid, else ``#<index>``. A document that cannot
+    be read goes to ``unreadable``; one with a value unknown during preview is judged last: after
+    the others' statements, the first unknown value met is raised, which defers the rest of the rule
+    to ``pulumi up``."""
     unknown = None
     for document in policy_documents(args.props, args.resource_type):
         if document.unknown is not None:
             unknown = unknown or document.unknown
             continue
-        for index, statement in enumerate(document.statements or []):
-            if str(statement.get("Effect", "")).lower() == "deny" or not _granted_actions(statement, DEFAULT_INVOKE_ACTIONS):
+        if document.problem is not None:
+            if unreadable is not None:
+                unreadable(document)
+            continue
+        for index, statement in enumerate(document.statements):
+            if str(statement.get("Effect", "")).lower() == "deny":
                 continue
-            extra = [t for t in _granted_tiers(statement.get("Condition")) if t not in allowed]
-            if extra:
-                label = statement.get("Sid") or f"#{index}"
-                report_violation(
-                    f"'{args.name}' ({args.resource_type}) {document.where} statement {label} allows the service "
-                    f"tier(s) {', '.join(extra)}; this stack may grant {', '.join(allowed)} only (policy config tiers): "
-                    f"pass grant_invoke(..., service_tiers={list(allowed)!r}), or a {SERVICE_TIER_KEY} condition.",
-                    None,
-                )
+            yield document, statement.get("Sid") or f"#{index}", statement
     if unknown is not None:
         raise unknown
 

@@ -34,7 +34,8 @@ __all__ = [
     "service_regions", "BEDROCK_ARN", "BedrockArn", "parse_arn", "bedrock_arn", "foundation_model_arn", "MODEL_ID_PATTERN",
     "MODEL_ID_MAX_LENGTH", "is_model_id", "GEOGRAPHY_REGION_PREFIXES", "GLOBAL_GEOGRAPHY", "GEOGRAPHIC_PREFIXES",
     "split_profile_id", "foundation_model_id", "COMMITMENT_MONTHS", "COMMITMENT_DURATIONS", "INVOKE_ACTION",
-    "STREAM_ACTION", "GET_PROFILE_ACTION", "INFERENCE_PROFILE_ARN_KEY", "TypeToken",
+    "STREAM_ACTION", "GET_PROFILE_ACTION", "INFERENCE_PROFILE_ARN_KEY", "SERVICE_TIER_KEY", "SERVICE_TIERS",
+    "GLOBAL_REQUESTED_REGION", "TypeToken",
     "APPLICATION_INFERENCE_PROFILE", "CUSTOM_MODEL_DEPLOYMENT", "PROVISIONED_MODEL_THROUGHPUT", "COST_ALLOCATION_TAGS",
 ]
 
@@ -157,6 +158,12 @@ STREAM_ACTION = "bedrock:InvokeModelWithResponseStream"
 GET_PROFILE_ACTION = "bedrock:GetInferenceProfile"
 INFERENCE_PROFILE_ARN_KEY = "bedrock:InferenceProfileArn"
 """Condition key holding the inference profile a request goes through."""
+SERVICE_TIER_KEY = "bedrock:ServiceTier"
+"""Condition key holding the ``serviceTier`` a request names (absent when it names none)."""
+SERVICE_TIERS = ("priority", "default", "flex", "reserved")
+"""The values of ``serviceTier`` (botocore's ``bedrock-runtime`` ``ServiceTierType``)."""
+GLOBAL_REQUESTED_REGION = "unspecified"
+"""``aws:RequestedRegion`` of the check on a global profile's region-less model ARN."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ emulator): a region name has the shape :data:`REGION_PATTERN` (``us-east-1``, ``
 from __future__ import annotations
 
 import functools
+from types import MappingProxyType
 from typing import Any, Mapping
 
 from .patterns import LinearPattern
@@ -47,13 +48,15 @@ def partition_of(region: str) -> str:
     return DEFAULT_PARTITION
 
 
-def service_regions(service: str = "bedrock") -> dict[str, tuple[str, ...]]:
+@functools.lru_cache(maxsize=None)
+def service_regions(service: str = "bedrock") -> Mapping[str, tuple[str, ...]]:
     """Partition → the regions botocore's endpoint data lists ``service`` in (endpoint variants such as
-    ``bedrock-fips-us-east-1`` left out: only names that are regions of the partition)."""
+    ``bedrock-fips-us-east-1`` left out: only names that are regions of the partition). Built once per
+    service and shared, so read-only."""
     found: dict[str, tuple[str, ...]] = {}
     for partition in _endpoints()["partitions"]:
         endpoints = partition.get("services", {}).get(service, {}).get("endpoints", {})
         regions = tuple(sorted(name for name in endpoints if name in partition.get("regions", {})))
         if regions:
             found[str(partition["partition"])] = regions
-    return found
+    return MappingProxyType(found)

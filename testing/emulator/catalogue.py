@@ -284,7 +284,7 @@ PROFILE_AUTHORIZATION_SOURCE = "https://docs.aws.amazon.com/bedrock/latest/userg
 #: Source: "Global cross-Region inference", section "IAM policy requirements for global
 #: cross-Region inference".
 GLOBAL_PROFILE_SOURCE = "https://docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html"
-GLOBAL_REQUESTED_REGION = "unspecified"
+GLOBAL_REQUESTED_REGION = identifiers.GLOBAL_REQUESTED_REGION
 
 #: ``bedrock:ServiceTier`` is in the request context when the request names a ``serviceTier``
 #: (Converse/ConverseStream ``serviceTier.type``, InvokeModel* ``X-Amzn-Bedrock-Service-Tier``);
