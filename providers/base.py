@@ -142,7 +142,7 @@ class BedrockProvider(TaggedProvider, Autonamed, ResourceProvider, Generic[P]):
                 checker.fail("region", f"could not be read from AWS profile: {error}")
                 return
         if not region:
-            checker.fail("region", "is required: set the resource's region input, stack config aws:region, or AWS_REGION")
+            checker.fail("region", "is required: set the resource's region input, stack config aws:region, or AWS_DEFAULT_REGION")
             return
         checker.inputs["region"] = region
 

@@ -49,7 +49,10 @@ def same_or_absent(old: Any, new: Any) -> bool:
 
 # doc phrases every resource shares
 
-REGION_DEFAULT = "Default: stack config ``aws:region``, else ``AWS_REGION``."
+REGION_DEFAULT = (
+    "Default: stack config ``aws:region``, else boto3's default region (``AWS_DEFAULT_REGION`` or the AWS "
+    "profile's ``region``; boto3 ignores ``AWS_REGION``)."
+)
 AUTONAME_DEFAULT = (
     f"Default: the Pulumi resource name plus a suffix of {SUFFIX_LENGTH} hex characters, new on every replacement "
     "and kept across renames."

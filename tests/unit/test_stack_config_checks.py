@@ -214,3 +214,21 @@ def test_pathological_config_values_are_reported_under_their_own_key(key: str, v
     problems = ProviderConfig.from_stack_config({key: value}.get).problems
     assert [problem_key for problem_key, _ in problems] == [key]
     assert all(len(reason) < 400 for _, reason in problems)
+
+
+def test_without_a_region_check_names_the_variable_boto3_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # botocore's session variable "region" is read from AWS_DEFAULT_REGION only
+    # (botocore.configprovider.BOTOCORE_DEFAUT_SESSION_VARIABLES), so AWS_REGION alone gives no region.
+    from pulumi_bedrock_inference.providers.inference_profile import ApplicationInferenceProfileProvider
+    from tests.unit.conftest import FakeConfigureRequest
+
+    (tmp_path / "empty").write_text("")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "empty"))
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_REGION", "eu-west-3")
+    provider = ApplicationInferenceProfileProvider()
+    provider.configure(FakeConfigureRequest({}))  # type: ignore[arg-type]
+    failures = provider.check({}, {"name": "p", "model_source": {"copy_from": "amazon.titan-text-express-v1"}}).failures
+    assert [(f.property, f.reason) for f in failures] == [
+        ("region", "region is required: set the resource's region input, stack config aws:region, or AWS_DEFAULT_REGION")
+    ]
