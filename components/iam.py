@@ -59,7 +59,6 @@ from pulumi_bedrock_inference.identifiers import (
 )
 from pulumi_bedrock_inference.patterns import LinearPattern
 
-from ..providers.client import default_region
 from ..providers.validation import api_rule
 from .validation import InvalidArgumentError, stack_provider_config
 
@@ -463,15 +462,10 @@ def planned_region(region: Any) -> Optional[str]:
         return region
     if region is not None:
         return None
-    config = stack_provider_config()
-    if config.problem_keys & {"aws:region", "aws:profile"}:
-        return None
-    if config.region:
-        return config.region
     from botocore.exceptions import ProfileNotFound
 
     try:
-        return default_region(config.profile)
+        return stack_provider_config().default_region()
     except ProfileNotFound:
         return None
 

@@ -21,7 +21,7 @@ from pulumi.dynamic import CheckResult, ConfigureRequest, CreateResult, DiffResu
 from pulumi.runtime.config import is_config_secret
 
 from . import provider_process
-from .client import aws_client, default_region
+from .client import aws_client
 from .clock import SYSTEM_CLOCK, Clock
 from .config import ProviderConfig, profile_problem
 from .errors import ConflictError, InvalidRequestError
@@ -132,15 +132,13 @@ class BedrockProvider(TaggedProvider, Autonamed, ResourceProvider, Generic[P]):
             return
         if config.problem_keys & {"aws:region", "aws:profile"}:
             return  # reported above; a region from elsewhere would only add a misleading failure
-        region = config.region
-        if not region:
-            from botocore.exceptions import ProfileNotFound
+        from botocore.exceptions import ProfileNotFound
 
-            try:
-                region = default_region(config.profile)
-            except ProfileNotFound as error:
-                checker.fail("region", f"could not be read from AWS profile: {error}")
-                return
+        try:
+            region = config.default_region()
+        except ProfileNotFound as error:
+            checker.fail("region", f"could not be read from AWS profile: {error}")
+            return
         if not region:
             checker.fail("region", "is required: set the resource's region input, stack config aws:region, or AWS_DEFAULT_REGION")
             return

@@ -28,6 +28,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from .client import default_region
 from .tags import tag_problems
 from .validation import REGION_RULE
 
@@ -55,6 +56,15 @@ class ProviderConfig:
     @property
     def problem_keys(self) -> frozenset[str]:
         return frozenset(key for key, _ in self.problems)
+
+    def default_region(self) -> str | None:
+        """The region of a resource without a ``region`` input: ``aws:region``, else the region boto3
+        reads for ``aws:profile`` (``AWS_DEFAULT_REGION`` or the profile's config file). None while
+        ``aws:region`` or ``aws:profile`` breaks its rule; botocore's ProfileNotFound when the
+        profile does not exist."""
+        if self.problem_keys & {"aws:region", "aws:profile"}:
+            return None
+        return self.region or default_region(self.profile)
 
     def require_valid(self) -> None:
         """Raise :class:`StackConfigError` listing the problems, if any.
